@@ -1,0 +1,47 @@
+# `make run` starts the site on http://127.0.0.1:8000 with the article and demo data (SQLite).
+# `make test` runs the whole test suite. Both create or reuse .venv from pinned versions.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Development defaults; every one of them can be overridden from the environment.
+export DJANGO_DEBUG ?= true
+export EMAIL_FILE_PATH ?= $(CURDIR)/sent-emails
+
+.PHONY: run test check lint format bench venv
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+run: venv
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py load_content
+	@echo ""
+	@echo "  The site runs on http://127.0.0.1:8000/"
+	@echo "  To create an admin account, in another terminal: $(BIN)/python manage.py createsuperuser"
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: venv
+	$(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: venv
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+# Load test under production settings (gunicorn + whitenoise, DEBUG off).
+# BENCH_SECONDS=3 makes a smoke run.
+bench: venv
+	$(BIN)/python bench/article_vs_static.py

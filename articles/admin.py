@@ -1,0 +1,49 @@
+from django.contrib import admin
+from django.db import models
+from markdownx.models import MarkdownxField
+from markdownx.widgets import AdminMarkdownxWidget
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Article, Reference, Topic
+
+
+class ReferenceInline(admin.StackedInline):
+    model = Reference
+    extra = 0
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = [
+        "position",
+        ("authors", "year"),
+        "title",
+        ("source", "volume", "issue", "pages"),
+        "annotation",
+        "relevant_parts",
+        ("doi", "url"),
+    ]
+
+
+@admin.register(Article)
+class ArticleAdmin(SimpleHistoryAdmin):
+    """Articles in Markdown with live preview; History lists every revision,
+    and each one can be restored ("Revert")."""
+
+    inlines = [ReferenceInline]
+    list_display = ["title", "status", "published_at", "updated_at", "last_reviewed"]
+    list_filter = ["status", "topics", "published_at"]
+    search_fields = ["title", "summary", "body"]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["topics"]
+    date_hierarchy = "published_at"
+    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "topics"]}),
+        ("Publication", {"fields": ["status", "published_at"]}),
+        ("Review", {"fields": ["reviewed_by", "last_reviewed", "next_review_due"]}),
+    ]
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}

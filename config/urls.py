@@ -1,0 +1,27 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+from articles.sitemaps import ArticleSitemap
+from articles.views import markdown_image_upload, markdown_preview
+from pages.sitemaps import StaticPagesSitemap
+from pages.views import robots_txt
+
+sitemaps = {"pages": StaticPagesSitemap, "articles": ArticleSitemap}
+
+urlpatterns = [
+    path("", include("pages.urls")),
+    path("articles/", include("articles.urls")),
+    path("consultations/", include("consultations.urls")),
+    path("admin/", admin.site.urls),
+    # markdownx's editor looks these two up by name; ours check who is asking.
+    path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),
+    path("markdownx/upload/", markdown_image_upload, name="markdownx_upload"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    # Uploaded images (Markdown illustrations): only JPEG, PNG or WebP that
+    # Pillow re-encoded get here. A proxy in front may serve MEDIA_ROOT instead.
+    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+]

@@ -1,0 +1,10 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+
+class StaticPagesSitemap(Sitemap):
+    def items(self):
+        return ["pages:home", "articles:list", "consultations:free", "pages:privacy"]
+
+    def location(self, item):
+        return reverse(item)

@@ -1,0 +1,36 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from articles.models import Article
+
+
+def home(request):
+    featured = (
+        Article.objects.published()
+        .only("title", "slug", "summary", "reading_minutes")
+        .first()
+    )
+    return render(
+        request, "pages/home.html", {"featured_article": featured, "section": "home"}
+    )
+
+
+def privacy(request):
+    return render(request, "pages/privacy.html", {"section": "privacy"})
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /markdownx/",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse(
+        "\n".join(lines) + "\n", content_type="text/plain; charset=utf-8"
+    )

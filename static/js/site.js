@@ -1,0 +1,60 @@
+// site.js: enhancements only; every page works without it.
+(function () {
+  "use strict";
+
+  // Quick exit: replace this page in the history, so Back does not return here.
+  var exitLink = document.querySelector("[data-quick-exit]");
+  function leave() {
+    document.title = "";
+    document.body.hidden = true;
+    window.location.replace(exitLink.href);
+  }
+  if (exitLink) {
+    exitLink.addEventListener("click", function (event) {
+      event.preventDefault();
+      leave();
+    });
+    var presses = [];
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      var now = Date.now();
+      presses = presses.filter(function (t) { return now - t < 2000; });
+      presses.push(now);
+      if (presses.length >= 3) leave();
+    });
+  }
+
+  // Offline banner: a live region that announces the lost connection.
+  var region = document.querySelector("[data-offline-region]");
+  var message = document.getElementById("offline-message");
+  function showConnection() {
+    if (!region || !message) return;
+    if (navigator.onLine) {
+      region.replaceChildren();
+    } else if (!region.hasChildNodes()) {
+      region.appendChild(message.content.cloneNode(true));
+    }
+  }
+  window.addEventListener("offline", showConnection);
+  window.addEventListener("online", showConnection);
+  if (!navigator.onLine) showConnection();
+
+  // Share: copy the link, and the device's own share sheet where there is one.
+  var status = document.querySelector("[data-copy-status]");
+  document.querySelectorAll("[data-copy-link]").forEach(function (button) {
+    if (!navigator.clipboard) return;
+    button.closest("[data-needs-js]").hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(button.dataset.copyLink).then(function () {
+        if (status) status.textContent = status.dataset.copiedText;
+      });
+    });
+  });
+  document.querySelectorAll("[data-native-share]").forEach(function (button) {
+    if (!navigator.share) return;
+    button.closest("[data-needs-share]").hidden = false;
+    button.addEventListener("click", function () {
+      navigator.share({ title: button.dataset.title, url: button.dataset.url }).catch(function () {});
+    });
+  });
+})();

@@ -1,0 +1,18 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from articles.models import Article
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def seed_article(db):
+    """The essay shipped in articles/content/, loaded as `make run` loads it."""
+    call_command("load_content", stdout=io.StringIO())
+    return Article.objects.get(slug="complex-roots-of-harassment")

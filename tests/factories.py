@@ -1,0 +1,49 @@
+"""Small factories: keyword defaults and a counter for unique values."""
+
+import itertools
+
+from django.utils import timezone
+
+from accounts.models import User
+from articles.models import Article, Reference
+
+_counter = itertools.count(1)
+
+
+def make_user(**overrides):
+    n = next(_counter)
+    fields = {"email": f"user{n}@example.com", "password": "a-long-test-password"}
+    fields.update(overrides)
+    return User.objects.create_user(**fields)
+
+
+def make_staff(**overrides):
+    return make_user(is_staff=True, **overrides)
+
+
+def make_article(**overrides):
+    n = next(_counter)
+    fields = {
+        "title": f"Article {n}",
+        "slug": f"article-{n}",
+        "summary": f"Summary of article {n}.",
+        "body": f"Opening paragraph {n}.\n\n## First section\n\nSection text.\n",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - timezone.timedelta(days=1),
+    }
+    fields.update(overrides)
+    return Article.objects.create(**fields)
+
+
+def make_reference(article, **overrides):
+    n = next(_counter)
+    fields = {
+        "position": n,
+        "authors": f"Author, A. {n}.",
+        "year": 2000,
+        "title": f"Reference title {n}",
+        "source": "Journal of Examples",
+        "annotation": f"Why reference {n} matters.",
+    }
+    fields.update(overrides)
+    return Reference.objects.create(article=article, **fields)

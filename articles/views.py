@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from markdownx.views import ImageUploadView
 
+from . import pagecache
 from .forms import ImageUploadForm
 from .models import Article
 from .rendering import render_markdown
@@ -22,6 +23,8 @@ def article_list(request):
 
 
 def article_detail(request, slug):
+    if cached := pagecache.get(request, slug):
+        return HttpResponse(cached)
     # Staff preview drafts through "View on site"; for everyone else a draft
     # does not exist.
     articles = (
@@ -38,7 +41,10 @@ def article_detail(request, slug):
         "json_ld": article_json_ld(article, url),
         "section": "articles",
     }
-    return render(request, "articles/article_detail.html", context)
+    response = render(request, "articles/article_detail.html", context)
+    if article.is_published:
+        pagecache.store(request, slug, response.content)
+    return response
 
 
 def article_json_ld(article, url):

@@ -156,6 +156,13 @@ else:
             "LOCATION": "django_cache",
         }
     }
+# The anonymous article page, kept briefly in each worker (articles/pagecache.py).
+CACHES["article_pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "article-pages",
+    "OPTIONS": {"MAX_ENTRIES": 500},
+}
+ARTICLE_PAGE_CACHE_SECONDS = env_int("ARTICLE_PAGE_CACHE_SECONDS", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
 from articles.models import Article
@@ -9,6 +10,11 @@ from articles.models import Article
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    caches["article_pages"].clear()
 
 
 @pytest.fixture

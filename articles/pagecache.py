@@ -1,31 +1,61 @@
-"""A short-lived cache of the article page as anonymous visitors see it.
+"""The anonymous article page, served from each worker's memory.
 
 The article page is the same bytes for every anonymous visitor, and it is the
-page people arrive on. Serving it from this process's memory, with no database
-query and no template rendering, keeps it nearly as fast as a static file.
+page people arrive on. This middleware keeps the last rendered page (status,
+headers, body) per host and slug, and serves it again while the article's
+version in the database (its primary key and updated_at) is unchanged. That
+check is one indexed query on every request, so an edit, an unpublished or a
+deleted article shows at once in every worker; it is raw SQL because building
+the same query with the ORM costs more than the rest of the cached response.
 
-Each worker process keeps its own copy for ARTICLE_PAGE_CACHE_SECONDS. A save
-in the admin clears this process's copies at once; other workers pick up the
-change when their copy expires. Only visitors without a session or messages
-cookie are served from here, so nothing personal is ever stored or shown.
+Only visitors without a session or messages cookie are served from here, and
+only responses that set no cookie and asked for no CSRF token are kept, so
+nothing personal is ever stored or shown. Staff always have a session, so draft
+previews never come from here.
 """
+
+import re
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import caches
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils import timezone
 
-from .models import Article, Reference
+from .models import Article, Reference, Topic
 
-_cache = caches["article_pages"]
+ARTICLE_PATH = re.compile(r"^/articles/(?P<slug>[-a-zA-Z0-9_]+)/$")
+MAX_PAGES = 500
+_pages = {}  # (scheme, host, slug) -> (version, headers, body)
+
+_fields = {
+    name: Article._meta.get_field(name).column
+    for name in ("slug", "status", "published_at", "updated_at")
+}
+# Article.objects.published().filter(slug=...).values_list("pk", "updated_at")
+VERSION_SQL = (
+    f"SELECT {Article._meta.pk.column}, {_fields['updated_at']} "
+    f"FROM {Article._meta.db_table} "
+    f"WHERE {_fields['slug']} = %s AND {_fields['status']} = %s "
+    f"AND {_fields['published_at']} <= %s"
+)
 
 
-def _key(request, slug):
-    return f"{request.get_host()}|{slug}"
+def published_version(slug):
+    """(pk, updated_at) of the published article with this slug, or None."""
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(VERSION_SQL, [slug, Article.Status.PUBLISHED, now])
+        return cursor.fetchone()
 
 
-def _is_anonymous_without_state(request):
+def clear():
+    _pages.clear()
+
+
+def _is_shareable(request):
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
@@ -33,22 +63,59 @@ def _is_anonymous_without_state(request):
     )
 
 
-def get(request, slug):
-    if not _is_anonymous_without_state(request):
-        return None
-    return _cache.get(_key(request, slug))
+class ArticlePageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        match = ARTICLE_PATH.match(request.path_info)
+        if match is None or not _is_shareable(request):
+            return self.get_response(request)
+        version = published_version(match["slug"])
+        if version is None:  # a draft, or no such article: the view answers
+            return self.get_response(request)
+        key = (request.scheme, request.get_host(), match["slug"])
+        cached = _pages.get(key)
+        if cached is not None and cached[0] == version:
+            return HttpResponse(cached[2], headers=cached[1])
+        response = self.get_response(request)
+        if (
+            request.method == "GET"
+            and response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            # The page asked for a CSRF token: a per-visitor value, never shared.
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        ):
+            if len(_pages) >= MAX_PAGES:
+                _pages.pop(next(iter(_pages)))
+            # The page is at least as new as `version`; if it is newer, the
+            # next request sees another version and renders again.
+            _pages[key] = (version, dict(response.items()), response.content)
+        return response
 
 
-def store(request, slug, content):
-    # A page that asked for a CSRF token carries a per-visitor value: never share it.
-    if _is_anonymous_without_state(request) and not request.META.get(
-        "CSRF_COOKIE_NEEDS_UPDATE"
-    ):
-        _cache.set(_key(request, slug), content, settings.ARTICLE_PAGE_CACHE_SECONDS)
+# What the page shows from other tables moves the article's version too.
+def _touch(articles):
+    articles.update(updated_at=timezone.now())
 
 
-@receiver([post_save, post_delete], sender=Article)
 @receiver([post_save, post_delete], sender=Reference)
+def _reference_changed(instance, **kwargs):
+    _touch(Article.objects.filter(pk=instance.article_id))
+
+
 @receiver(m2m_changed, sender=Article.topics.through)
-def _clear(**kwargs):
-    _cache.clear()
+def _topics_changed(instance, action, reverse, pk_set, **kwargs):
+    if action == "pre_clear" and reverse:
+        _touch(Article.objects.filter(topics=instance))
+    elif action in ("post_add", "post_remove", "post_clear"):
+        if not reverse:
+            _touch(Article.objects.filter(pk=instance.pk))
+        elif pk_set:
+            _touch(Article.objects.filter(pk__in=pk_set))
+
+
+@receiver([post_save, pre_delete], sender=Topic)
+def _topic_changed(instance, **kwargs):
+    _touch(Article.objects.filter(topics=instance))

@@ -4,7 +4,6 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from markdownx.views import ImageUploadView
 
-from . import pagecache
 from .forms import ImageUploadForm
 from .models import Article
 from .rendering import render_markdown
@@ -23,8 +22,6 @@ def article_list(request):
 
 
 def article_detail(request, slug):
-    if cached := pagecache.get(request, slug):
-        return HttpResponse(cached)
     # Staff preview drafts through "View on site"; for everyone else a draft
     # does not exist.
     articles = (
@@ -41,10 +38,7 @@ def article_detail(request, slug):
         "json_ld": article_json_ld(article, url),
         "section": "articles",
     }
-    response = render(request, "articles/article_detail.html", context)
-    if article.is_published:
-        pagecache.store(request, slug, response.content)
-    return response
+    return render(request, "articles/article_detail.html", context)
 
 
 def article_json_ld(article, url):

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so a cached article page skips the rest; it replays their headers.
+    "articles.pagecache.ArticlePageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.middleware.cross_origin_resource_policy",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -123,6 +125,8 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
+            # Opening a connection (PRAGMAs, functions) costs ~0.6 ms a request.
+            "CONN_MAX_AGE": env_int("DATABASE_CONN_MAX_AGE", 60),
             "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock when a transaction starts, so two
@@ -156,13 +160,6 @@ else:
             "LOCATION": "django_cache",
         }
     }
-# The anonymous article page, kept briefly in each worker (articles/pagecache.py).
-CACHES["article_pages"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "article-pages",
-    "OPTIONS": {"MAX_ENTRIES": 500},
-}
-ARTICLE_PAGE_CACHE_SECONDS = env_int("ARTICLE_PAGE_CACHE_SECONDS", 10)
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -1,9 +1,9 @@
 import io
 
 import pytest
-from django.core.cache import caches
 from django.core.management import call_command
 
+from articles import pagecache
 from articles.models import Article
 
 
@@ -14,7 +14,7 @@ def fast_password_hasher(settings):
 
 @pytest.fixture(autouse=True)
 def empty_page_cache():
-    caches["article_pages"].clear()
+    pagecache.clear()
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Load tests and the production-mode helpers they share with the test suite."""

@@ -23,6 +23,7 @@ run: venv
 	@echo ""
 	@echo "  The site runs on http://127.0.0.1:8000/"
 	@echo "  To create an admin account, in another terminal: $(BIN)/python manage.py createsuperuser"
+	@echo "  Emails (sign-up verification links, password resets) are written to $(EMAIL_FILE_PATH)/"
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -1,3 +1,7 @@
+from allauth.account.decorators import secure_admin_login
+from allauth.mfa.totp.views import activate_totp
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -9,12 +13,24 @@ from articles.views import markdown_image_upload, markdown_preview
 from pages.sitemaps import StaticPagesSitemap
 from pages.views import robots_txt
 
+# The admin's login goes through allauth: its rate limits and two-factor step.
+admin.site.login = secure_admin_login(admin.site.login)
+
 sitemaps = {"pages": StaticPagesSitemap, "articles": ArticleSitemap}
 
 urlpatterns = [
     path("", include("pages.urls")),
     path("articles/", include("articles.urls")),
     path("consultations/", include("consultations.urls")),
+    path("contact/", include("contact.urls")),
+    # allauth shows the authenticator QR code as a data: image: allowed here only.
+    path(
+        "accounts/2fa/totp/activate/",
+        csp_update({"img-src": [SELF, "data:"]})(activate_totp),
+        name="mfa_activate_totp",
+    ),
+    path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     # markdownx's editor looks these two up by name; ours check who is asking.
     path("markdownx/markdownify/", markdown_preview, name="markdownx_markdownify"),

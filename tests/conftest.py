@@ -7,6 +7,13 @@ from articles import pagecache
 from articles.models import Article
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database also gets the database cache's table (rate limits)."""
+    with django_db_blocker.unblock():
+        call_command("createcachetable")
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -2,6 +2,7 @@
 
 import itertools
 
+from allauth.account.models import EmailAddress
 from django.utils import timezone
 
 from accounts.models import User
@@ -15,6 +16,14 @@ def make_user(**overrides):
     fields = {"email": f"user{n}@example.com", "password": "a-long-test-password"}
     fields.update(overrides)
     return User.objects.create_user(**fields)
+
+
+def make_verified_user(**overrides):
+    user = make_user(**overrides)
+    EmailAddress.objects.create(
+        user=user, email=user.email, verified=True, primary=True
+    )
+    return user
 
 
 def make_staff(**overrides):

@@ -39,6 +39,31 @@
   window.addEventListener("online", showConnection);
   if (!navigator.onLine) showConnection();
 
+  // Gated actions: with JavaScript, the login prompt opens in a dialog on
+  // this page; without it, the link leads to the same prompt as a page.
+  var dialog = document.querySelector("[data-gate-dialog]");
+  if (dialog && dialog.showModal) {
+    var loginLink = dialog.querySelector("[data-gate-login]");
+    var signupLink = dialog.querySelector("[data-gate-signup]");
+    var loginBase = loginLink.getAttribute("href");
+    var signupBase = signupLink.getAttribute("href");
+    document.addEventListener("click", function (event) {
+      var gated = event.target.closest("[data-gate]");
+      if (!gated || !gated.dataset.gate) return;
+      event.preventDefault();
+      var url = new URL(gated.getAttribute("href") || gated.dataset.gateNext, location.href);
+      var next = "?next=" + encodeURIComponent(url.pathname + url.search);
+      dialog.querySelector("[data-gate-prompt]").textContent = gated.dataset.gate;
+      loginLink.setAttribute("href", loginBase + next);
+      signupLink.setAttribute("href", signupBase + next);
+      dialog.showModal();
+    });
+  }
+
+  // A form with errors: move focus to the summary so it is read out first.
+  var summary = document.querySelector("[data-error-summary]");
+  if (summary) summary.focus();
+
   // Share: copy the link, and the device's own share sheet where there is one.
   var status = document.querySelector("[data-copy-status]");
   document.querySelectorAll("[data-copy-link]").forEach(function (button) {

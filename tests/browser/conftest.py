@@ -59,6 +59,9 @@ document.addEventListener("securitypolicyviolation", function (event) {
 });
 """
 
+# How Chromium logs a page that answered with an HTTP error status.
+FAILED_TO_LOAD = "Failed to load resource: the server responded with a status of"
+
 STAND_IN_PAGE = (
     '<!doctype html><html lang="en"><title>Weather</title><p>Stand-in page</p></html>'
 )
@@ -129,6 +132,7 @@ class PageWatch:
         self.page_errors = []
         self.csp = []
         self.stand_in_hosts = set()
+        self.error_statuses = set()  # (url, status) a test means to get
         page.on("request", lambda request: self._request(request.url))
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.page_errors.append(str(error)))
@@ -146,8 +150,21 @@ class PageWatch:
             self.requests.append(url)
 
     def _console(self, message):
-        if message.type == "error":
+        if message.type == "error" and not self._is_error_status(message):
             self.console_errors.append(f"{message.text} ({message.location})")
+
+    def expect_error_status(self, url, status):
+        """The page at url is meant to answer with this HTTP error status (a 403
+        "verify your email first", say): Chromium's console error about it is
+        not a problem. Any other status, or any other URL, still is."""
+        self.error_statuses.add((url, status))
+
+    def _is_error_status(self, message):
+        return any(
+            message.location.get("url") == url
+            and message.text.startswith(f"{FAILED_TO_LOAD} {status} ")
+            for url, status in self.error_statuses
+        )
 
     def stand_in_for(self, url):
         """Answer requests to url's host with a tiny local page, and allow them."""

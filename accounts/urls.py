@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("data/", views.your_data, name="data"),
+    path("data/download/", views.export_data, name="export"),
+    path("delete/", views.delete_account, name="delete"),
+    path("verify/resend/", views.resend_verification, name="resend_verification"),
+]

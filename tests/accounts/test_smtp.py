@@ -1,0 +1,189 @@
+"""Emails leave through Django's SMTP backend and reach a real SMTP server.
+
+The server is aiosmtpd on 127.0.0.1, in a thread, for the length of one test.
+"""
+
+import io
+import socket
+from email import message_from_bytes
+from email.policy import default as default_policy
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from aiosmtpd.controller import Controller
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.core.management import call_command
+
+from accounts.models import User
+from contact.models import ContactMessage
+
+PASSWORD = "a-long-test-password"
+
+
+def free_port():
+    """A port nothing listens on (the OS picked it, then it was released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """aiosmtpd handler: keeps every message it accepts."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=default_policy)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(db):
+    """allauth's rate limits live in the default cache (its table in tests)."""
+    call_command("createcachetable", stdout=io.StringIO())
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def smtp_server():
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller, inbox
+    finally:
+        controller.stop()
+
+
+def use_smtp(settings, port):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+
+
+@pytest.fixture
+def smtp_inbox(smtp_server, settings):
+    controller, inbox = smtp_server
+    use_smtp(settings, controller.port)
+    return inbox
+
+
+def make_verified_user(email):
+    user = User.objects.create_user(email=email, password=PASSWORD)
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def plain_body(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_sign_up_sends_a_discreet_verification_email_through_smtp(client, smtp_inbox):
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "newcomer@example.com",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "next": "/contact/",
+        },
+    )
+
+    assert response.status_code == 302
+    assert User.objects.filter(email="newcomer@example.com").exists()
+    [(recipients, message)] = smtp_inbox.messages
+    assert recipients == ["newcomer@example.com"]
+    assert message["To"] == "newcomer@example.com"
+    assert "harass" not in message["Subject"].lower()
+    links = [
+        urlsplit(word)
+        for word in plain_body(message).split()
+        if "/accounts/confirm-email/" in word
+    ]
+    assert len(links) == 1
+    assert links[0].path.startswith("/accounts/confirm-email/")
+    assert parse_qs(links[0].query)["next"] == ["/contact/"]
+
+
+def test_contact_message_reaches_the_managers_through_smtp(
+    client, smtp_inbox, settings, django_capture_on_commit_callbacks
+):
+    settings.MANAGERS = [("", "managers@example.org")]
+    client.force_login(make_verified_user("writer@example.com"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/contact/", {"subject": "A question", "message": "Is anyone there?"}
+        )
+
+    assert response.status_code == 302
+    [(recipients, message)] = smtp_inbox.messages
+    assert recipients == ["managers@example.org"]
+    assert "Is anyone there?" in plain_body(message)
+    assert "writer@example.com" in plain_body(message)
+    assert "harass" not in message["Subject"].lower()
+    assert ContactMessage.objects.get().notified_at is not None
+
+
+def test_contact_message_is_kept_when_the_smtp_server_is_down(
+    client, settings, caplog, django_capture_on_commit_callbacks
+):
+    settings.MANAGERS = [("", "managers@example.org")]
+    use_smtp(settings, free_port())  # nothing listens there
+    client.force_login(make_verified_user("writer@example.com"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/contact/", {"subject": "A question", "message": "Is anyone there?"}
+        )
+
+    assert response.status_code == 302
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    assert "Your message has been sent" in page.content.decode()
+    saved = ContactMessage.objects.get()
+    assert saved.message == "Is anyone there?"
+    assert saved.notified_at is None
+    assert "Could not email the managers" in caplog.text
+
+
+def test_sign_up_with_the_smtp_server_down_creates_the_account_without_an_error(
+    client, settings
+):
+    use_smtp(settings, free_port())  # nothing listens there
+    client.raise_request_exception = False
+
+    response = client.post(
+        "/accounts/signup/",
+        {"email": "newcomer@example.com", "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert User.objects.filter(email="newcomer@example.com").exists()
+    assert "_auth_user_id" in client.session
+    page = client.get(response["Location"])
+    assert "We could not send you an email just now" in page.content.decode()
+
+
+def test_password_reset_with_the_smtp_server_down_says_so_without_an_error(
+    client, settings
+):
+    User.objects.create_user(email="forgetful@example.com", password=PASSWORD)
+    use_smtp(settings, free_port())  # nothing listens there
+
+    response = client.post(
+        "/accounts/password/reset/", {"email": "forgetful@example.com"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "We could not send you an email just now" in response.content.decode()

@@ -1,0 +1,116 @@
+import pytest
+from django.utils import timezone
+
+from contact.models import ContactMessage
+from tests.factories import make_verified_user
+from tests.html import parse_html
+
+URL = "/contact/"
+
+
+@pytest.fixture
+def verified_client(client, db):
+    client.force_login(make_verified_user())
+    return client
+
+
+def test_sending_saves_emails_the_managers_and_confirms(
+    verified_client, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    settings.MANAGERS = [("", "managers@example.org")]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = verified_client.post(
+            URL, {"subject": "A question", "message": "Hello,\nis anyone there?"}
+        )
+
+    assert response.status_code == 302
+    page = verified_client.get(response["Location"])
+    assert "Your message has been sent" in page.content.decode()
+    saved = ContactMessage.objects.get()
+    assert (saved.subject, saved.message) == ("A question", "Hello,\nis anyone there?")
+    assert saved.notified_at is not None
+    assert [m.to for m in mailoutbox] == [["managers@example.org"]]
+    assert "is anyone there?" in mailoutbox[0].body
+    assert "harass" not in mailoutbox[0].subject.lower()
+
+
+@pytest.mark.parametrize(
+    "message,error",
+    [
+        ("", "This field is required."),
+        ("x" * 5001, "Ensure this value has at most 5000 characters (it has 5001)."),
+        ("x" * 6000, "Ensure this value has at most 5000 characters (it has 6000)."),
+    ],
+)
+def test_empty_or_too_long_message_is_refused_and_kept(verified_client, message, error):
+    response = verified_client.post(
+        URL, {"subject": "Subject kept", "message": message}
+    )
+
+    assert response.status_code == 200
+    page = parse_html(response.content)
+    assert error in page.find("div", class_="error-summary").text
+    assert page.find("input", name="subject").attrs["value"] == "Subject kept"
+    assert page.find("textarea", name="message").attrs["aria-invalid"] == "true"
+    assert ContactMessage.objects.count() == 0
+
+
+def test_five_messages_an_hour_then_a_clear_refusal_that_keeps_the_text(
+    verified_client,
+):
+    for n in range(5):
+        response = verified_client.post(URL, {"subject": f"S{n}", "message": "m"})
+        assert response.status_code == 302
+
+    sixth = verified_client.post(URL, {"subject": "Sixth", "message": "Please keep me"})
+
+    assert sixth.status_code == 429
+    page = parse_html(sixth.content)
+    assert (
+        "5 messages in the last hour" in page.find("div", class_="error-summary").text
+    )
+    assert page.find("textarea", name="message").text.strip() == "Please keep me"
+    assert ContactMessage.objects.count() == 5
+
+
+def test_messages_older_than_an_hour_do_not_count(verified_client):
+    for n in range(5):
+        verified_client.post(URL, {"subject": f"S{n}", "message": "m"})
+    ContactMessage.objects.update(
+        created_at=timezone.now() - timezone.timedelta(hours=2)
+    )
+
+    response = verified_client.post(URL, {"subject": "Later", "message": "m"})
+
+    assert response.status_code == 302
+    assert ContactMessage.objects.count() == 6
+
+
+def test_a_failing_mail_server_never_loses_the_message(
+    verified_client, settings, django_capture_on_commit_callbacks
+):
+    settings.MANAGERS = [("", "managers@example.org")]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens
+    settings.EMAIL_TIMEOUT = 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = verified_client.post(URL, {"subject": "Kept", "message": "Safe"})
+
+    assert response.status_code == 302
+    saved = ContactMessage.objects.get()
+    assert saved.message == "Safe"
+    assert saved.notified_at is None
+
+
+def test_contact_messages_are_listed_and_searchable_in_the_admin(admin_client, db):
+    user = make_verified_user(email="writer@example.org")
+    ContactMessage.objects.create(user=user, subject="About cookies", message="m")
+    ContactMessage.objects.create(user=user, subject="Something else", message="m")
+
+    response = admin_client.get("/admin/contact/contactmessage/", {"q": "cookies"})
+
+    content = response.content.decode()
+    assert "About cookies" in content
+    assert "Something else" not in content

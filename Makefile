@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export DJANGO_DEBUG ?= true
 export EMAIL_FILE_PATH ?= $(CURDIR)/sent-emails
 
-.PHONY: run test check lint format bench venv
+.PHONY: run test check lint format bench bench-directory venv
 
 venv: $(VENV)/.installed
 
@@ -20,6 +20,7 @@ run: venv
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_content
+	$(BIN)/python manage.py load_demo_data
 	@echo ""
 	@echo "  The site runs on http://127.0.0.1:8000/"
 	@echo "  To create an admin account, in another terminal: $(BIN)/python manage.py createsuperuser"
@@ -46,3 +47,7 @@ check: lint
 # BENCH_SECONDS=3 makes a smoke run.
 bench: venv
 	$(BIN)/python bench/article_vs_static.py
+
+# Directory server time with 10,000 specialists (in-process, about 20 s).
+bench-directory: venv
+	$(BIN)/python bench/directory.py

@@ -8,6 +8,10 @@ check is one indexed query on every request, so an edit, an unpublished or a
 deleted article shows at once in every worker; it is raw SQL because building
 the same query with the ORM costs more than the rest of the cached response.
 
+The page also lists specialists whose topics match the article, which change
+without the article changing: a kept page is therefore rendered again after
+ARTICLE_PAGE_MAX_AGE seconds (5 minutes) at the latest.
+
 Only visitors without a session or messages cookie are served from here, and
 only responses that set no cookie and asked for no CSRF token are kept, so
 nothing personal is ever stored or shown. Staff always have a session, so draft
@@ -15,6 +19,8 @@ previews never come from here.
 """
 
 import re
+import time
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -28,7 +34,7 @@ from .models import Article, Reference, Topic
 
 ARTICLE_PATH = re.compile(r"^/articles/(?P<slug>[-a-zA-Z0-9_]+)/$")
 MAX_PAGES = 500
-_pages = {}  # (scheme, host, slug) -> (version, headers, body)
+_pages = {}  # (scheme, host, slug) -> (version, headers, body, stored_at)
 
 _fields = {
     name: Article._meta.get_field(name).column
@@ -43,12 +49,29 @@ VERSION_SQL = (
 )
 
 
+def _version(pk, updated_at):
+    # SQLite hands back naive UTC datetimes (or text), PostgreSQL aware ones.
+    if isinstance(updated_at, str):
+        updated_at = datetime.fromisoformat(updated_at)
+    if timezone.is_naive(updated_at):
+        updated_at = timezone.make_aware(updated_at, UTC)
+    return pk, updated_at
+
+
 def published_version(slug):
     """(pk, updated_at) of the published article with this slug, or None."""
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(VERSION_SQL, [slug, Article.Status.PUBLISHED, now])
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    return _version(*row) if row else None
+
+
+def remember_version(request, article):
+    """Called by the view with the article it renders: the page can be kept
+    under this version, with no extra query."""
+    if article.is_published:
+        request.article_page_version = _version(article.pk, article.updated_at)
 
 
 def clear():
@@ -71,16 +94,21 @@ class ArticlePageCacheMiddleware:
         match = ARTICLE_PATH.match(request.path_info)
         if match is None or not _is_shareable(request):
             return self.get_response(request)
-        version = published_version(match["slug"])
-        if version is None:  # a draft, or no such article: the view answers
-            return self.get_response(request)
         key = (request.scheme, request.get_host(), match["slug"])
         cached = _pages.get(key)
-        if cached is not None and cached[0] == version:
-            return HttpResponse(cached[2], headers=cached[1])
-        response = self.get_response(request)
         if (
-            request.method == "GET"
+            cached is not None
+            and time.monotonic() - cached[3] < settings.ARTICLE_PAGE_MAX_AGE
+            and cached[0] == published_version(match["slug"])
+        ):
+            return HttpResponse(cached[2], headers=cached[1])
+        # Nothing kept, or out of date: the view renders, and says which
+        # version of the article it rendered (a draft or a 404 says none).
+        response = self.get_response(request)
+        version = getattr(request, "article_page_version", None)
+        if (
+            version is not None
+            and request.method == "GET"
             and response.status_code == 200
             and not response.streaming
             and not response.cookies
@@ -89,9 +117,12 @@ class ArticlePageCacheMiddleware:
         ):
             if len(_pages) >= MAX_PAGES:
                 _pages.pop(next(iter(_pages)))
-            # The page is at least as new as `version`; if it is newer, the
-            # next request sees another version and renders again.
-            _pages[key] = (version, dict(response.items()), response.content)
+            _pages[key] = (
+                version,
+                dict(response.items()),
+                response.content,
+                time.monotonic(),
+            )
         return response
 
 

@@ -4,6 +4,10 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 from markdownx.views import ImageUploadView
 
+from accounts.gating import has_verified_email
+from specialists.models import Specialist
+
+from . import pagecache
 from .forms import ImageUploadForm
 from .models import Article
 from .rendering import render_markdown
@@ -31,8 +35,11 @@ def article_detail(request, slug):
         articles.prefetch_related("references", "topics"), slug=slug
     )
     url = request.build_absolute_uri(article.get_absolute_url())
+    pagecache.remember_version(request, article)
+    topic_ids = [topic.pk for topic in article.topics.all()]
     context = {
         "article": article,
+        "specialists": Specialist.objects.matching_topics(topic_ids)[:3],
         "canonical_url": url,
         "share_links": share_links(url, article.title),
         "json_ld": article_json_ld(article, url),
@@ -69,8 +76,8 @@ def article_json_ld(article, url):
     return data
 
 
-def markdown_editor_required(view):
-    """markdownx's endpoints are open to anyone by default: staff only here."""
+def staff_required(view):
+    """markdownx's endpoints are open to anyone by default."""
 
     def wrapped(request, *args, **kwargs):
         user = request.user
@@ -81,8 +88,25 @@ def markdown_editor_required(view):
     return wrapped
 
 
+def verified_user_required(view):
+    """Staff, and specialists writing their bio: the preview is sanitised
+    exactly like the page, so any user with a verified email may use it."""
+
+    def wrapped(request, *args, **kwargs):
+        user = request.user
+        if not (
+            user.is_authenticated
+            and user.is_active
+            and (user.is_staff or has_verified_email(user))
+        ):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @require_POST
-@markdown_editor_required
+@verified_user_required
 def markdown_preview(request):
     return HttpResponse(render_markdown(request.POST.get("content", "")))
 
@@ -91,6 +115,4 @@ class SafeImageUploadView(ImageUploadView):
     form_class = ImageUploadForm
 
 
-markdown_image_upload = require_POST(
-    markdown_editor_required(SafeImageUploadView.as_view())
-)
+markdown_image_upload = require_POST(staff_required(SafeImageUploadView.as_view()))

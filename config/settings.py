@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "csp",
     "markdownx",
     "simple_history",
+    "django_countries",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -145,6 +146,10 @@ else:
             },
         }
     }
+
+# How long a worker may serve its kept copy of an anonymous article page
+# (articles/pagecache.py) before rendering it again.
+ARTICLE_PAGE_MAX_AGE = env_int("ARTICLE_PAGE_MAX_AGE", 300)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -12,16 +12,22 @@ from articles.sitemaps import ArticleSitemap
 from articles.views import markdown_image_upload, markdown_preview
 from pages.sitemaps import StaticPagesSitemap
 from pages.views import robots_txt
+from specialists.sitemaps import SpecialistSitemap
 
 # The admin's login goes through allauth: its rate limits and two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
 
-sitemaps = {"pages": StaticPagesSitemap, "articles": ArticleSitemap}
+sitemaps = {
+    "pages": StaticPagesSitemap,
+    "articles": ArticleSitemap,
+    "specialists": SpecialistSitemap,
+}
 
 urlpatterns = [
     path("", include("pages.urls")),
     path("articles/", include("articles.urls")),
     path("consultations/", include("consultations.urls")),
+    path("specialists/", include("specialists.urls")),
     path("contact/", include("contact.urls")),
     # allauth shows the authenticator QR code as a data: image: allowed here only.
     path(

@@ -1,5 +1,11 @@
 from django.shortcuts import render
 
+from specialists.models import Specialist
+
 
 def free_consultation(request):
-    return render(request, "consultations/free.html", {"section": "free-consultation"})
+    context = {
+        "specialists": Specialist.objects.featured()[:6],
+        "section": "free-consultation",
+    }
+    return render(request, "consultations/free.html", context)

@@ -4,7 +4,13 @@ from django.urls import reverse
 
 class StaticPagesSitemap(Sitemap):
     def items(self):
-        return ["pages:home", "articles:list", "consultations:free", "pages:privacy"]
+        return [
+            "pages:home",
+            "articles:list",
+            "specialists:list",
+            "consultations:free",
+            "pages:privacy",
+        ]
 
     def location(self, item):
         return reverse(item)

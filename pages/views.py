@@ -5,6 +5,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
+from specialists.models import Specialist
 
 
 def home(request):
@@ -13,9 +14,12 @@ def home(request):
         .only("title", "slug", "summary", "reading_minutes")
         .first()
     )
-    return render(
-        request, "pages/home.html", {"featured_article": featured, "section": "home"}
-    )
+    context = {
+        "featured_article": featured,
+        "featured_specialists": Specialist.objects.featured()[:3],
+        "section": "home",
+    }
+    return render(request, "pages/home.html", context)
 
 
 def privacy(request):

@@ -187,3 +187,36 @@ def test_home_page_features_the_latest_article(client, seed_article):
     featured = page.find("section", class_="featured")
     assert featured.find("a").attrs["href"] == URL
     assert page.find("aside", class_="cta")
+
+
+def test_article_page_lists_matching_specialists_featured_first_in_4_queries(
+    client, seed_article, django_assert_max_num_queries
+):
+    from specialists.models import Specialist
+    from tests.factories import make_user
+
+    topic = seed_article.topics.first()
+    for name, free in [
+        ("Avery Paid", False),
+        ("Blake Free", True),
+        ("Casey Free", True),
+    ]:
+        specialist = Specialist.objects.create(
+            user=make_user(),
+            slug=name.lower().replace(" ", "-"),
+            display_name=name,
+            headline="Psychologist",
+            status=Specialist.Status.APPROVED,
+            offers_free_consultation=free,
+        )
+        specialist.topics.add(topic)
+    Specialist.objects.create(
+        user=make_user(), slug="drafty", display_name="Drafty", headline="x"
+    ).topics.add(topic)
+
+    with django_assert_max_num_queries(4):
+        response = client.get(URL)
+
+    section = parse_html(response.content).find("section", class_="related-specialists")
+    names = [a.text for a in section.find_all("a", class_="mini-name")]
+    assert names == ["Blake Free", "Casey Free", "Avery Paid"]

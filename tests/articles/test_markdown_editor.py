@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from tests.factories import make_staff, make_user
+from tests.factories import make_staff, make_user, make_verified_user
 
 PREVIEW = "/markdownx/markdownify/"
 UPLOAD = "/markdownx/upload/"
@@ -30,10 +30,17 @@ def test_anonymous_visitor_cannot_use_the_editor_endpoints(client, db, url):
 
 
 @pytest.mark.parametrize("url", [PREVIEW, UPLOAD])
-def test_logged_in_non_staff_user_cannot_use_the_editor_endpoints(client, db, url):
+def test_unverified_user_cannot_use_the_editor_endpoints(client, db, url):
     client.force_login(make_user())
 
     assert client.post(url, {"content": "x"}).status_code == 403
+
+
+def test_verified_user_can_preview_but_not_upload(client, db):
+    client.force_login(make_verified_user())
+
+    assert client.post(PREVIEW, {"content": "*x*"}).content == b"<p><em>x</em></p>"
+    assert client.post(UPLOAD, {}).status_code == 403
 
 
 def test_preview_is_sanitised_like_the_page(staff_client):

@@ -109,3 +109,15 @@ def test_version_query_matches_the_published_queryset(db):
         if expected:
             assert version[0] == expected[0]
     assert pagecache.published_version("no-such-article") is None
+
+
+def test_a_kept_page_is_rendered_again_after_its_max_age(
+    client, seed_article, settings
+):
+    client.get(URL)
+    settings.ARTICLE_PAGE_MAX_AGE = 0
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL)
+
+    assert len(queries) > 1

@@ -1,0 +1,273 @@
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import slugify
+from PIL import Image, ImageDraw, ImageFont
+
+from accounts.models import User
+from articles.models import Topic
+from specialists.models import Approach, Language, Specialist
+
+TOPICS = [
+    "Sexual harassment",
+    "Workplace bullying",
+    "Stalking",
+    "Online harassment",
+    "Trauma",
+    "Anxiety",
+    "Relationships",
+]
+APPROACHES = ["CBT", "Psychodynamic", "EMDR", "Person-centred", "Systemic", "ACT"]
+LANGUAGES = {
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "pl": "Polish",
+    "uk": "Ukrainian",
+    "hi": "Hindi",
+}
+# Calm photo backgrounds (sage, slate blue, sand, lavender, teal, clay).
+PALETTE = [
+    (122, 150, 128),
+    (92, 118, 150),
+    (176, 156, 118),
+    (136, 124, 168),
+    (70, 128, 130),
+    (168, 118, 100),
+]
+
+
+@dataclass
+class Demo:
+    name: str
+    headline: str
+    city: str
+    country: str
+    time_zone: str
+    languages: tuple
+    topics: tuple
+    approaches: tuple
+    formats: tuple  # of "video", "phone", "in_person"
+    free: bool = True
+    verified: bool = False
+    fee: tuple | None = None  # (amount, currency)
+
+
+# Invented on purpose: "Example", "Sample", "Testowy" (Polish for "test")…
+DEMOS = [
+    Demo("Ada Example", "Clinical psychologist", "Berlin", "DE", "Europe/Berlin",
+         ("en", "de"), ("Sexual harassment", "Trauma"), ("CBT", "EMDR"),
+         ("video", "in_person"), verified=True, fee=("90", "EUR")),
+    Demo("Sam Sample", "Counsellor", "London", "GB", "Europe/London",
+         ("en",), ("Workplace bullying", "Anxiety"), ("Person-centred",),
+         ("video", "phone"), fee=("70", "GBP")),
+    Demo("Mira Mockwell", "Psychotherapist", "Paris", "FR", "Europe/Paris",
+         ("fr", "en"), ("Stalking", "Trauma"), ("Psychodynamic",),
+         ("video", "in_person"), verified=True),
+    Demo("Tomasz Testowy", "Psychologist", "Warsaw", "PL", "Europe/Warsaw",
+         ("pl", "en", "uk"), ("Online harassment", "Anxiety"), ("CBT", "ACT"),
+         ("video",), fee=("250", "PLN")),
+    Demo("Priya Prototype", "Counselling psychologist", "Bengaluru", "IN",
+         "Asia/Kolkata", ("hi", "en"), ("Sexual harassment", "Relationships"),
+         ("Systemic",), ("video", "phone"), verified=True, fee=("2500", "INR")),
+    Demo("Lena Lorem", "Trauma therapist", "Munich", "DE", "Europe/Berlin",
+         ("de",), ("Trauma", "Stalking"), ("EMDR",), ("in_person",), free=False,
+         fee=("110", "EUR")),
+    Demo("Jordan Placeholder", "Licensed clinical social worker", "New York", "US",
+         "America/New_York", ("en", "es"), ("Workplace bullying", "Sexual harassment"),
+         ("CBT", "Person-centred"), ("video", "phone"), fee=("150", "USD")),
+    Demo("Carmen Ficticia", "Clinical psychologist", "Madrid", "ES", "Europe/Madrid",
+         ("es", "en"), ("Relationships", "Anxiety"), ("Systemic", "ACT"),
+         ("video", "in_person")),
+    Demo("Oksana Zrazok", "Psychotherapist", "Lviv", "UA", "Europe/Kyiv",
+         ("uk", "pl", "en"), ("Trauma", "Online harassment"), ("EMDR", "CBT"),
+         ("video",), verified=True),
+    Demo("Riley Dummyton", "Marriage and family therapist", "Los Angeles", "US",
+         "America/Los_Angeles", ("en",), ("Relationships", "Online harassment"),
+         ("Systemic",), ("video", "phone", "in_person"), free=False,
+         fee=("180", "USD")),
+    Demo("Noor Specimen", "Psychologist", "Manchester", "GB", "Europe/London",
+         ("en", "hi"), ("Workplace bullying", "Anxiety"), ("ACT",),
+         ("phone", "video")),
+    Demo("Felix Fauxmann", "Psychotherapist", "Hamburg", "DE", "Europe/Berlin",
+         ("de", "en", "fr"), ("Sexual harassment", "Workplace bullying"),
+         ("Psychodynamic",), ("in_person", "video"), fee=("100", "EUR")),
+]  # fmt: skip
+
+BIO = """\
+**This is a demo profile.** {name} is not a real person: the profile was made up
+to show how the directory looks, and nobody reads messages sent to it.
+
+{name} is described as a {headline_lower} who works with people affected by
+{topics_lower}, using {approaches}.
+"""
+
+
+def demo_email(number):
+    # .invalid is reserved (RFC 2606): no mailbox can ever receive these.
+    return f"demo-{number}@example.invalid"
+
+
+def demo_emails():
+    return [demo_email(n) for n in range(1, len(DEMOS) + 1)]
+
+
+def initials_photo(initials, colour):
+    """A 400×400 JPEG: the initials, centred, on a calm colour."""
+    image = Image.new("RGB", (400, 400), colour)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=150)
+    left, top, right, bottom = draw.textbbox((0, 0), initials, font=font)
+    position = ((400 - (right - left)) / 2 - left, (400 - (bottom - top)) / 2 - top)
+    draw.text(position, initials, font=font, fill=(255, 255, 255))
+    output = io.BytesIO()
+    image.save(output, "JPEG", quality=85)
+    return output.getvalue()
+
+
+def get_or_create_named(model, name):
+    """A Topic or Approach by slug or name (either may already be taken)."""
+    slug = slugify(name)
+    found = model.objects.filter(Q(slug=slug) | Q(name=name)).first()
+    return found or model.objects.create(name=name, slug=slug)
+
+
+def free_slug(name):
+    base = slug = f"demo-{slugify(name)}"
+    n = 1
+    while Specialist.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class Command(BaseCommand):
+    help = (
+        f"Creates {len(DEMOS)} made-up, approved specialist profiles marked as demo "
+        "profiles, for development and demonstrations: users "
+        "demo-N@example.invalid with unusable passwords (nobody can log in as "
+        "them), generated initials photos, and the topics, approaches and "
+        "languages they use if missing. Profiles already there are left alone, "
+        "so it is safe to run again. Refuses to run with DEBUG off unless "
+        "--force is given. --remove deletes the demo users and their profiles."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load the demo data even though DEBUG is off.",
+        )
+        parser.add_argument(
+            "--remove",
+            action="store_true",
+            help="Delete the demo users, their profiles and photos instead.",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="With --remove: list what would be deleted, delete nothing.",
+        )
+
+    def handle(self, *args, force, remove, dry_run, **options):
+        if remove:
+            self.remove(dry_run=dry_run)
+            return
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Refusing to load demo data: DEBUG is off, so this looks like a "
+                "production site. Demo data belongs on development sites only; "
+                "pass --force if you really want made-up specialists listed here."
+            )
+        self.load()
+
+    @transaction.atomic
+    def load(self):
+        topics = {name: get_or_create_named(Topic, name) for name in TOPICS}
+        approaches = {name: get_or_create_named(Approach, name) for name in APPROACHES}
+        languages = {
+            code: Language.objects.get_or_create(code=code, defaults={"name": name})[0]
+            for code, name in LANGUAGES.items()
+        }
+        created = 0
+        for number, demo in enumerate(DEMOS, start=1):
+            email = demo_email(number)
+            user = User.objects.filter(email=email).first()
+            if user and hasattr(user, "specialist"):
+                if not user.specialist.is_demo:
+                    self.stderr.write(f"Skipped {email}: it has a real profile.")
+                continue
+            if user is None:
+                user = User.objects.create_user(email, password=None, name=demo.name)
+            specialist = self.create_specialist(user, demo, number)
+            specialist.topics.set([topics[name] for name in demo.topics])
+            specialist.approaches.set([approaches[name] for name in demo.approaches])
+            specialist.languages.set([languages[code] for code in demo.languages])
+            created += 1
+            self.stdout.write(f"Created {specialist.display_name} ({email})")
+        self.stdout.write(
+            f"{created} demo specialists created, {len(DEMOS) - created} already there."
+        )
+
+    def create_specialist(self, user, demo, number):
+        now = timezone.now()
+        specialist = Specialist(
+            user=user,
+            slug=free_slug(demo.name),
+            display_name=demo.name,
+            headline=demo.headline,
+            bio=BIO.format(
+                name=demo.name,
+                headline_lower=demo.headline.lower(),
+                topics_lower=" and ".join(t.lower() for t in demo.topics),
+                approaches=" and ".join(demo.approaches),
+            ),
+            offers_video="video" in demo.formats,
+            offers_phone="phone" in demo.formats,
+            offers_in_person="in_person" in demo.formats,
+            city=demo.city,
+            country=demo.country,
+            time_zone=demo.time_zone,
+            years_of_practice=3 + number,
+            qualifications="None: this is a demo profile.",
+            is_verified=demo.verified,
+            fee_amount=Decimal(demo.fee[0]) if demo.fee else None,
+            fee_currency=demo.fee[1] if demo.fee else "",
+            offers_free_consultation=demo.free,
+            status=Specialist.Status.APPROVED,
+            submitted_at=now,
+            reviewed_at=now,
+            is_demo=True,
+        )
+        initials = "".join(word[0] for word in demo.name.split()[:2]).upper()
+        colour = PALETTE[number % len(PALETTE)]
+        specialist.photo.save(
+            f"demo-{number}.jpg",
+            ContentFile(initials_photo(initials, colour)),
+            save=False,
+        )
+        specialist.save()
+        return specialist
+
+    def remove(self, *, dry_run):
+        users = User.objects.filter(email__in=demo_emails(), specialist__is_demo=True)
+        specialists = list(Specialist.objects.filter(user__in=users))
+        verb = "Would delete" if dry_run else "Deleted"
+        for specialist in specialists:
+            self.stdout.write(f"{verb} {specialist.display_name} ({specialist.user})")
+        if dry_run:
+            return
+        with transaction.atomic():
+            users.delete()
+        # Files are not part of the transaction: deleted once the rows are gone.
+        for specialist in specialists:
+            specialist.photo.delete(save=False)
+        self.stdout.write(f"{len(specialists)} demo specialists removed.")

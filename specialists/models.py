@@ -1,0 +1,200 @@
+import zoneinfo
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from markdownx.models import MarkdownxField
+
+from articles.models import Topic
+from articles.rendering import render_markdown
+
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+CURRENCIES = ["AUD", "CAD", "CHF", "CZK", "DKK", "EUR", "GBP", "INR", "NOK", "PLN", "SEK", "USD"]  # fmt: skip
+
+
+class Approach(models.Model):
+    """A therapeutic approach: CBT, psychodynamic, EMDR, …"""
+
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("approach")
+        verbose_name_plural = _("approaches")
+
+    def __str__(self):
+        return self.name
+
+
+class Language(models.Model):
+    code = models.CharField(
+        _("code"), max_length=12, unique=True, help_text="en, de, …"
+    )
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+    def __str__(self):
+        return self.name
+
+
+class SpecialistQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(status=Specialist.Status.APPROVED)
+
+    def featured_first(self):
+        """Specialists who offer a free consultation come first."""
+        return self.order_by("-offers_free_consultation", "display_name", "pk")
+
+    def matching_topics(self, topic_ids):
+        """Approved specialists who work on any of these topics, featured first."""
+        matching = self.approved().filter(topics__in=topic_ids).values("pk")
+        return self.filter(pk__in=matching).featured_first()
+
+    def featured(self):
+        """Approved specialists who offer a free consultation, newest first."""
+        return (
+            self.approved()
+            .filter(offers_free_consultation=True)
+            .order_by("-reviewed_at", "pk")
+        )
+
+
+class Specialist(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Waiting for review")
+        CHANGES_REQUESTED = "changes", _("Changes requested")
+        APPROVED = "approved", _("Approved")
+
+    # Changing any of these on an approved profile sends it back to review:
+    # they are what a visitor trusts (who, what, qualified how).
+    REVIEWED_FIELDS = (
+        "display_name",
+        "headline",
+        "photo",
+        "bio",
+        "qualifications",
+        "registration_number",
+    )
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="specialist"
+    )
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    display_name = models.CharField(_("display name"), max_length=100)
+    headline = models.CharField(
+        _("headline"), max_length=120, help_text=_("For example: Clinical psychologist")
+    )
+    photo = models.ImageField(_("photo"), upload_to="specialists/", blank=True)
+    bio = MarkdownxField(_("about you"), max_length=5000, blank=True)
+    bio_html = models.TextField(editable=False, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="specialists")
+    approaches = models.ManyToManyField(
+        Approach, blank=True, related_name="specialists"
+    )
+    languages = models.ManyToManyField(Language, blank=True, related_name="specialists")
+    offers_video = models.BooleanField(_("video"), default=True)
+    offers_phone = models.BooleanField(_("phone"), default=False)
+    offers_in_person = models.BooleanField(_("in person"), default=False)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = CountryField(_("country"), blank=True)
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        choices=[(z, z) for z in TIME_ZONES],
+        default="UTC",
+    )
+    years_of_practice = models.PositiveSmallIntegerField(
+        _("years of practice"), null=True, blank=True
+    )
+    qualifications = models.TextField(_("qualifications"), max_length=2000, blank=True)
+    registration_number = models.CharField(
+        _("professional registration number"),
+        max_length=100,
+        blank=True,
+        help_text=_("Only staff see it, to verify your registration."),
+    )
+    is_verified = models.BooleanField(
+        _("registration verified"),
+        default=False,
+        help_text=_("Staff checked the registration number with the register."),
+    )
+    fee_amount = models.DecimalField(
+        _("fee for a regular session"),
+        max_digits=8,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    fee_currency = models.CharField(
+        _("currency"), max_length=3, choices=[(c, c) for c in CURRENCIES], blank=True
+    )
+    offers_free_consultation = models.BooleanField(
+        _("offers a free 30-minute consultation"), default=True
+    )
+    accepting_new_clients = models.BooleanField(
+        _("accepting new clients"), default=True
+    )
+
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    review_note = models.TextField(_("what to change"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    is_demo = models.BooleanField(_("demo profile"), default=False, editable=False)
+
+    objects = SpecialistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("specialist")
+        verbose_name_plural = _("specialists")
+        indexes = [
+            # The directory: approved profiles, featured first, by name.
+            models.Index(
+                fields=["status", "-offers_free_consultation", "display_name"],
+                name="specialist_directory_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.bio_html = render_markdown(self.bio)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("specialists:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self):
+        return self.status == self.Status.APPROVED
+
+    @property
+    def formats(self):
+        labels = [
+            (self.offers_video, _("Video")),
+            (self.offers_phone, _("Phone")),
+            (self.offers_in_person, _("In person")),
+        ]
+        return [label for offered, label in labels if offered]
+
+    @property
+    def initials(self):
+        return "".join(word[0] for word in self.display_name.split()[:2]).upper()
+
+    def submit_for_review(self):
+        self.status = self.Status.PENDING
+        self.submitted_at = timezone.now()

@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.gating import account_required
+
+from . import services
+from .forms import SpecialistForm
+from .models import Specialist
+
+
+def _own_profile(user):
+    """The logged-in user's profile, or 404."""
+    return get_object_or_404(Specialist, user=user)
+
+
+@account_required("specialist_profile")
+def create_profile(request):
+    if Specialist.objects.filter(user=request.user).exists():
+        return redirect("specialists:edit")  # one profile per account
+    form = SpecialistForm(request.POST or None, request.FILES or None)
+    if form.is_valid():
+        services.save_profile(
+            form=form, user=request.user, submit="submit" in request.POST
+        )
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("specialists:dashboard")
+    context = {"form": form, "creating": True, "section": "specialists"}
+    return render(request, "specialists/specialist_form.html", context)
+
+
+@account_required("specialist_profile")
+def edit_profile(request):
+    specialist = _own_profile(request.user)
+    form = SpecialistForm(
+        request.POST or None, request.FILES or None, instance=specialist
+    )
+    if form.is_valid():
+        was_public = specialist.is_public
+        specialist = services.save_profile(
+            form=form, user=request.user, submit="submit" in request.POST
+        )
+        if was_public and not specialist.is_public:
+            messages.info(
+                request,
+                _("Your changes will be public once our team has reviewed them."),
+            )
+        messages.success(request, _("Your profile has been saved."))
+        return redirect("specialists:dashboard")
+    context = {"form": form, "specialist": specialist, "section": "specialists"}
+    return render(request, "specialists/specialist_form.html", context)
+
+
+@login_required
+def dashboard(request):
+    specialist = Specialist.objects.filter(user=request.user).first()
+    if specialist is None:
+        return redirect("specialists:new")
+    return render(
+        request,
+        "specialists/dashboard.html",
+        {"specialist": specialist, "section": "specialists"},
+    )
+
+
+@require_POST
+@login_required
+def submit_profile(request):
+    services.submit_for_review(specialist=_own_profile(request.user))
+    messages.success(request, _("Thank you. Our team will review your profile soon."))
+    return redirect("specialists:dashboard")
+
+
+def profile(request, slug):
+    specialist = get_object_or_404(
+        Specialist.objects.prefetch_related("topics", "approaches", "languages"),
+        slug=slug,
+    )
+    user = request.user
+    is_owner = user.is_authenticated and specialist.user_id == user.pk
+    if not (specialist.is_public or is_owner or user.is_staff):
+        raise Http404
+    context = {
+        "specialist": specialist,
+        "is_preview": not specialist.is_public,
+        "canonical_url": request.build_absolute_uri(specialist.get_absolute_url()),
+        "section": "specialists",
+    }
+    context["json_ld"] = person_json_ld(specialist, context["canonical_url"], request)
+    return render(request, "specialists/specialist_detail.html", context)
+
+
+def person_json_ld(specialist, url, request):
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Person",
+        "name": specialist.display_name,
+        "jobTitle": specialist.headline,
+        "url": url,
+        "knowsAbout": [topic.name for topic in specialist.topics.all()],
+        "knowsLanguage": [language.code for language in specialist.languages.all()],
+    }
+    if specialist.photo:
+        data["image"] = request.build_absolute_uri(specialist.photo.url)
+    if specialist.city or specialist.country:
+        data["address"] = {
+            "@type": "PostalAddress",
+            **({"addressLocality": specialist.city} if specialist.city else {}),
+            **(
+                {"addressCountry": specialist.country.code}
+                if specialist.country
+                else {}
+            ),
+        }
+    return data

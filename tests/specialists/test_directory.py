@@ -1,0 +1,388 @@
+"""The public directory at /specialists/: who is listed, filters, pages, queries."""
+
+import itertools
+
+import pytest
+from django.contrib.auth.hashers import make_password
+
+from accounts.models import User
+from articles.models import Topic
+from specialists.models import Language, Specialist
+from tests.factories import make_user
+from tests.html import parse_html
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def make_specialist(*, topics=(), languages=(), **overrides):
+    n = next(_counter)
+    fields = {
+        "user": make_user(),
+        "slug": f"specialist-{n}",
+        "display_name": f"Specialist {n}",
+        "headline": "Psychologist",
+        "status": Specialist.Status.APPROVED,
+    }
+    fields.update(overrides)
+    specialist = Specialist.objects.create(**fields)
+    specialist.topics.set(topics)
+    specialist.languages.set(languages)
+    return specialist
+
+
+def card_names(response):
+    """The names on the cards, in page order."""
+    assert response.status_code == 200
+    page = parse_html(response.content)
+    return [
+        card.find("h2").text.strip()
+        for card in page.find_all("article", class_="specialist-card")
+    ]
+
+
+@pytest.fixture
+def topics(db):
+    return {
+        slug: Topic.objects.create(name=slug.title(), slug=slug)
+        for slug in ("stalking", "trauma")
+    }
+
+
+@pytest.fixture
+def languages(db):
+    return {
+        code: Language.objects.create(code=code, name=name)
+        for code, name in (("en", "English"), ("de", "German"), ("fr", "French"))
+    }
+
+
+@pytest.fixture
+def three_specialists(topics, languages):
+    """Anna, Ben and Cleo: each filter tells at least one of them apart."""
+    make_specialist(
+        display_name="Anna Arendt",
+        headline="Clinical psychologist",
+        bio="I work with survivors of online abuse.",
+        topics=[topics["stalking"]],
+        languages=[languages["de"]],
+        offers_video=True,
+        offers_phone=False,
+        offers_in_person=False,
+        offers_free_consultation=True,
+        country="DE",
+        city="Berlin",
+    )
+    make_specialist(
+        display_name="Ben Brook",
+        headline="Counsellor",
+        bio="Workplace conflicts.",
+        topics=[topics["trauma"]],
+        languages=[languages["en"]],
+        offers_video=False,
+        offers_phone=True,
+        offers_in_person=False,
+        offers_free_consultation=False,
+        country="GB",
+        city="London",
+    )
+    make_specialist(
+        display_name="Cleo Carre",
+        headline="Psychotherapist",
+        bio="Long-term therapy.",
+        topics=[topics["stalking"], topics["trauma"]],
+        languages=[languages["en"], languages["fr"]],
+        offers_video=False,
+        offers_phone=False,
+        offers_in_person=True,
+        offers_free_consultation=True,
+        country="FR",
+        city="Paris",
+    )
+
+
+def test_only_approved_profiles_are_listed(client, db):
+    make_specialist(display_name="Approved Alma")
+    for status in ("draft", "pending", "changes"):
+        make_specialist(display_name=f"Hidden {status}", status=status)
+
+    response = client.get("/specialists/")
+
+    assert card_names(response) == ["Approved Alma"]
+    assert response.context["section"] == "specialists"
+    assert parse_html(response.content).find("h1").text == "Find a specialist"
+
+
+def test_specialists_offering_a_free_consultation_come_first(client, db):
+    make_specialist(display_name="Aaron Paid", offers_free_consultation=False)
+    make_specialist(display_name="Zoe Free", offers_free_consultation=True)
+    make_specialist(display_name="Bea Free", offers_free_consultation=True)
+
+    assert card_names(client.get("/specialists/")) == [
+        "Bea Free",
+        "Zoe Free",
+        "Aaron Paid",
+    ]
+
+
+def test_card_shows_photo_or_initials_badges_and_facts(client, topics, languages):
+    make_specialist(
+        display_name="Anna Arendt",
+        slug="anna-arendt",
+        headline="Clinical psychologist",
+        topics=[topics["stalking"]],
+        languages=[languages["de"], languages["en"]],
+        offers_video=True,
+        offers_phone=True,
+        offers_free_consultation=True,
+        is_verified=True,
+        city="Berlin",
+        country="DE",
+    )
+    make_specialist(
+        display_name="Ben Brook",
+        photo="specialists/ben.jpg",
+        offers_free_consultation=False,
+    )
+
+    page = parse_html(client.get("/specialists/").content)
+    anna, ben = page.find_all("article", class_="specialist-card")
+
+    assert anna.find("span", class_="avatar").text == "AA"
+    assert anna.find("a").attrs["href"] == "/specialists/anna-arendt/"
+    text = " ".join(anna.text.split())
+    for expected in (
+        "Clinical psychologist",
+        "Free consultation",
+        "Verified",
+        "Stalking",
+        "English, German",
+        "Video, Phone",
+        "Berlin, Germany",
+    ):
+        assert expected in text
+    img = ben.find("img")
+    assert (img.attrs["alt"], img.attrs["width"], img.attrs["height"]) == (
+        "Ben Brook",
+        "96",
+        "96",
+    )
+    assert img.attrs["src"] == "/media/specialists/ben.jpg"
+    assert "Free consultation" not in ben.text
+    assert "Verified" not in ben.text
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("topic=stalking", ["Anna Arendt", "Cleo Carre"]),
+        ("language=fr", ["Cleo Carre"]),
+        ("format=video", ["Anna Arendt"]),
+        ("format=phone", ["Ben Brook"]),
+        ("format=in_person", ["Cleo Carre"]),
+        ("free=on", ["Anna Arendt", "Cleo Carre"]),
+        ("country=GB", ["Ben Brook"]),
+        ("city=berlin", ["Anna Arendt"]),
+        ("city=+Par+", ["Cleo Carre"]),
+        ("q=brook", ["Ben Brook"]),  # name
+        ("q=PSYCHOTHERAPIST", ["Cleo Carre"]),  # headline
+        ("q=online+abuse", ["Anna Arendt"]),  # bio, both words
+        ("q=+psych+", ["Anna Arendt", "Cleo Carre"]),  # trimmed
+    ],
+)
+def test_each_filter_narrows_the_list(client, three_specialists, query, expected):
+    assert sorted(card_names(client.get(f"/specialists/?{query}"))) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("topic=stalking&language=de", ["Anna Arendt"]),
+        ("topic=stalking&free=on&country=FR", ["Cleo Carre"]),
+        ("topic=trauma&language=en&format=phone", ["Ben Brook"]),
+        ("topic=trauma&free=on&q=psych", ["Cleo Carre"]),
+        ("language=de&country=FR", []),
+    ],
+)
+def test_filters_combine(client, three_specialists, query, expected):
+    assert sorted(card_names(client.get(f"/specialists/?{query}"))) == expected
+
+
+def test_filter_form_is_a_get_form_showing_the_current_values(
+    client, three_specialists
+):
+    response = client.get(
+        "/specialists/?q=psych&topic=stalking&language=fr&format=in_person"
+        "&free=on&country=FR&city=Paris"
+    )
+
+    page = parse_html(response.content)
+    form = page.find("form", role="search")
+    assert form.attrs["method"] == "get"
+    assert form.attrs["action"] == "/specialists/"
+    assert form.find("input", name="q").attrs["value"] == "psych"
+    assert form.find("input", name="city").attrs["value"] == "Paris"
+    assert "checked" in form.find("input", name="free").attrs
+    assert "checked" in form.find("input", name="format", value="in_person").attrs
+    for name, value in (("topic", "stalking"), ("language", "fr"), ("country", "FR")):
+        selected = [
+            option.attrs["value"]
+            for option in form.find("select", name=name).find_all("option")
+            if "selected" in option.attrs
+        ]
+        assert selected == [value]
+    # Every control has a label; the formats are grouped in a fieldset.
+    for control in form.find_all("input") + form.find_all("select"):
+        if control.attrs.get("type") != "radio":
+            labels = [lb for lb in form.find_all("label") if lb.attrs.get("for")]
+            assert control.attrs["id"] in [lb.attrs["for"] for lb in labels]
+    assert form.find("fieldset").find("legend").text.strip() == "Format"
+    assert form.find("button", type="submit").text == "Search"
+    assert form.find("a", href="/specialists/").text == "Clear filters"
+    assert card_names(response) == ["Cleo Carre"]
+
+
+def test_twenty_per_page_and_the_page_links_keep_the_filters(client, topics):
+    for n in range(25):
+        make_specialist(
+            display_name=f"Stalking expert {n:02}", topics=[topics["stalking"]]
+        )
+    make_specialist(display_name="Trauma only", topics=[topics["trauma"]])
+
+    first = client.get("/specialists/?topic=stalking&q=expert")
+    assert len(card_names(first)) == 20
+    assert "25 specialists" in first.content.decode()
+    page = parse_html(first.content)
+    next_link = page.find("a", rel="next").attrs["href"]
+    assert next_link == "?q=expert&topic=stalking&page=2"
+    assert "Page 1 of 2" in page.find("nav", class_="pagination").text
+
+    second = client.get(f"/specialists/{next_link}")
+    assert card_names(second) == [f"Stalking expert {n:02}" for n in range(20, 25)]
+    previous = parse_html(second.content).find("a", rel="prev").attrs["href"]
+    assert previous == "?q=expert&topic=stalking&page=1"
+
+
+def test_no_match_shows_a_message_and_a_link_to_clear_the_filters(
+    client, three_specialists
+):
+    response = client.get("/specialists/?q=nobody+by+this+name")
+
+    assert card_names(response) == []
+    page = parse_html(response.content)
+    empty = page.find("div", class_="empty-state")
+    assert "No specialists match these filters." in empty.text
+    assert empty.find("a", href="/specialists/").text == "Clear filters"
+
+
+@pytest.mark.parametrize(
+    ("query", "error", "expected"),
+    [
+        ("topic=no-such-topic&country=DE", "Select a valid choice", ["Anna Arendt"]),
+        ("language=xx&country=DE", "Select a valid choice", ["Anna Arendt"]),
+        ("country=ZZ&language=de", "Select a valid choice", ["Anna Arendt"]),
+        ("format=pigeon&country=DE", "Select a valid choice", ["Anna Arendt"]),
+        ("q=" + "x" * 500 + "&country=DE", "at most 100 characters", ["Anna Arendt"]),
+        ("q=%00&country=DE", "Null characters are not allowed", ["Anna Arendt"]),
+        ("city=Ber%00lin&country=GB", "Null characters are not allowed", ["Ben Brook"]),
+        ("topic=%00&country=DE", "Select a valid choice", ["Anna Arendt"]),
+    ],
+)
+def test_invalid_filter_is_reported_and_the_others_still_apply(
+    client, three_specialists, query, error, expected
+):
+    response = client.get(f"/specialists/?{query}")
+
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert card_names(response) == expected
+
+
+@pytest.mark.parametrize(
+    ("page", "shown"),
+    [("abc", 1), ("99999", 2), ("0", 2), ("-1", 2), ("%00", 1), ("1.5", 1), ("", 1)],
+)
+def test_a_bad_page_number_shows_the_first_or_last_page(client, db, page, shown):
+    for n in range(21):
+        make_specialist(display_name=f"Person {n:02}")
+
+    response = client.get(f"/specialists/?page={page}")
+
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == shown
+    assert len(card_names(response)) == (20 if shown == 1 else 1)
+
+
+# --- query count -------------------------------------------------------------
+
+QUERY_COUNT_URLS = [
+    "/specialists/",
+    "/specialists/?topic=stalking&language=de&free=on&q=psych",
+    "/specialists/?page=3",
+]
+
+
+def bulk_create_specialists(count, *, topics, languages):
+    """`count` approved specialists in a handful of INSERTs: every other one
+    has each topic and language, so filtered pages are full too."""
+    start = next(_counter)
+    password = make_password(None)
+    users = User.objects.bulk_create(
+        User(email=f"bulk{start + i}@example.com", password=password)
+        for i in range(count)
+    )
+    specialists = Specialist.objects.bulk_create(
+        Specialist(
+            user=user,
+            slug=f"bulk-{start + i}",
+            display_name=f"Bulk specialist {start + i}",
+            headline="Psychologist" if i % 5 else "Counsellor",
+            offers_free_consultation=i % 3 != 0,
+            status=Specialist.Status.APPROVED,
+        )
+        for i, user in enumerate(users)
+    )
+    halves = specialists[::2]
+    Specialist.topics.through.objects.bulk_create(
+        Specialist.topics.through(specialist_id=s.pk, topic_id=t.pk)
+        for s in halves
+        for t in topics
+    )
+    Specialist.languages.through.objects.bulk_create(
+        Specialist.languages.through(specialist_id=s.pk, language_id=lang.pk)
+        for s in halves
+        for lang in languages
+    )
+
+
+def test_query_count_is_at_most_six_and_the_same_for_1_and_10000_specialists(
+    client, topics, languages, django_assert_max_num_queries
+):
+    make_specialist(
+        headline="Psychologist",
+        topics=[topics["stalking"]],
+        languages=[languages["de"]],
+    )
+
+    def query_counts():
+        counts = []
+        for url in QUERY_COUNT_URLS:
+            with django_assert_max_num_queries(6) as captured:
+                response = client.get(url)
+            assert response.status_code == 200
+            assert card_names(response)
+            counts.append(len(captured))
+        return counts
+
+    with_one = query_counts()
+    bulk_create_specialists(
+        9_999, topics=list(topics.values()), languages=list(languages.values())
+    )
+    assert Specialist.objects.approved().count() == 10_000
+
+    assert query_counts() == with_one, with_one
+    assert len(card_names(client.get(QUERY_COUNT_URLS[1]))) == 20

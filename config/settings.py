@@ -7,6 +7,7 @@ README.md lists every variable.
 """
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "contact",
+    "outbox",
     "consultations",
     "specialists",
     "pages",
@@ -144,12 +146,24 @@ else:
                 "timeout": 5,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Tests use a file too: an in-memory database is one connection
+            # shared with the live server, and a race test on it cannot fail.
+            # One file per test process, so parallel runs never share one.
+            "TEST": {
+                "NAME": str(
+                    Path(tempfile.gettempdir()) / f"test-db-{os.getpid()}.sqlite3"
+                )
+            },
         }
     }
 
 # How long a worker may serve its kept copy of an anonymous article page
 # (articles/pagecache.py) before rendering it again.
 ARTICLE_PAGE_MAX_AGE = env_int("ARTICLE_PAGE_MAX_AGE", 300)
+
+# Personal data of past consultations is removed after this many days
+# (manage.py purge_consultations, run daily).
+CONSULTATION_RETENTION_DAYS = env_int("CONSULTATION_RETENTION_DAYS", 90)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

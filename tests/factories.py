@@ -56,3 +56,34 @@ def make_reference(article, **overrides):
     }
     fields.update(overrides)
     return Reference.objects.create(article=article, **fields)
+
+
+def make_specialist(**overrides):
+    from specialists.models import Specialist
+
+    n = next(_counter)
+    fields = {
+        "user": overrides.pop("user", None) or make_user(),
+        "slug": f"specialist-{n}",
+        "display_name": f"Specialist {n}",
+        "headline": "Clinical psychologist",
+        "status": Specialist.Status.APPROVED,
+        "time_zone": "Europe/Berlin",
+        "offers_free_consultation": True,
+    }
+    fields.update(overrides)
+    return Specialist.objects.create(**fields)
+
+
+def make_bookable_specialist(windows=None, **overrides):
+    """An approved specialist offering free consultations on weekdays 09:00–17:00
+    (their local time) unless other `windows` [(weekday, "HH:MM", "HH:MM")] are given."""
+    from consultations.models import Availability, WeeklyWindow
+
+    specialist = make_specialist(**overrides)
+    availability = Availability.objects.create(specialist=specialist)
+    for weekday, start, end in windows or [(d, "09:00", "17:00") for d in range(5)]:
+        WeeklyWindow.objects.create(
+            availability=availability, weekday=weekday, start=start, end=end
+        )
+    return specialist

@@ -1,0 +1,147 @@
+import zoneinfo
+from datetime import UTC, datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Availability, Booking, DateOff, WeeklyWindow
+
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+
+
+def parse_slot(value):
+    """An ISO 8601 UTC instant from the slot picker; None if it is not one."""
+    try:
+        start = datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    if start.tzinfo is None:
+        return None
+    return start.astimezone(UTC)
+
+
+class TimeZoneForm(forms.Form):
+    """The visitor's time zone: detected in the browser, chosen by hand without
+    JavaScript. Invalid input falls back to UTC, never to an error page."""
+
+    tz = forms.ChoiceField(
+        label=_("Show times in"), choices=[(z, z.replace("_", " ")) for z in TIME_ZONES]
+    )
+
+    def time_zone(self):
+        return self.cleaned_data["tz"] if self.is_valid() else "UTC"
+
+
+class BookingForm(forms.ModelForm):
+    slot = forms.CharField(widget=forms.HiddenInput)
+    token = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree that my name, email and note are shared with this specialist."),
+        error_messages={"required": _("Please agree to the privacy notice to book.")},
+    )  # fmt: skip
+    # Bots fill every field; people never see this one (hidden by CSS).
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    class Meta:
+        model = Booking
+        fields = ["name", "email", "preferred_format", "contact_preferences", "note"]
+        labels = {"name": _("Your name (a first name or an alias is enough)")}
+        help_texts = {
+            "contact_preferences": _("For example: email only, no voicemail, safe times to call."),
+            "note": _("Optional, up to 1,000 characters. Only this specialist and our staff can read it."),
+        }  # fmt: skip
+        widgets = {
+            "note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
+            "preferred_format": forms.RadioSelect,
+        }
+
+    def __init__(self, *args, specialist, **kwargs):
+        super().__init__(*args, **kwargs)
+        offered = {value for value, offers in [
+            (Booking.Format.VIDEO, specialist.offers_video),
+            (Booking.Format.PHONE, specialist.offers_phone),
+            (Booking.Format.IN_PERSON, specialist.offers_in_person),
+        ] if offers}  # fmt: skip
+        self.fields["preferred_format"].choices = [
+            choice for choice in Booking.Format.choices if choice[0] in offered
+        ]
+        self.fields["website"].widget.attrs.update(
+            {"autocomplete": "off", "tabindex": "-1", "class": "hp-input"}
+        )
+
+    def clean_slot(self):
+        start = parse_slot(self.cleaned_data["slot"])
+        if start is None:
+            raise forms.ValidationError(
+                _("Please choose a time from the list."), code="bad_slot"
+            )
+        return start
+
+    def clean_website(self):
+        if self.cleaned_data["website"]:
+            raise forms.ValidationError(
+                _("Please leave this field empty."), code="honeypot"
+            )
+        return ""
+
+    def clean_name(self):
+        # A name goes into email headers and calendar files: one line only.
+        return " ".join(self.cleaned_data["name"].split())
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (optional)"), required=False, max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class EmailCorrectionForm(forms.Form):
+    email = forms.EmailField(label=_("Correct email address"))
+
+
+class AvailabilityForm(forms.ModelForm):
+    offers_free_consultation = forms.BooleanField(
+        label=_("Offer free 30-minute consultations"), required=False
+    )
+
+    class Meta:
+        model = Availability
+        fields = ["minimum_notice_hours", "horizon_days"]
+
+
+class WeeklyWindowForm(forms.ModelForm):
+    class Meta:
+        model = WeeklyWindow
+        fields = ["weekday", "start", "end"]
+        widgets = {
+            "start": forms.TimeInput(attrs={"type": "time", "step": 1800}),
+            "end": forms.TimeInput(attrs={"type": "time", "step": 1800}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end <= start:
+            self.add_error("end", _("The end must be after the start."))
+        return cleaned
+
+
+WeeklyWindowFormSet = forms.inlineformset_factory(
+    Availability, WeeklyWindow, form=WeeklyWindowForm, extra=2, can_delete=True
+)
+DateOffFormSet = forms.inlineformset_factory(
+    Availability,
+    DateOff,
+    fields=["date"],
+    widgets={"date": forms.DateInput(attrs={"type": "date"})},
+    extra=2,
+    can_delete=True,
+)
+
+
+class SpecialistCancelForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, sent to the visitor"), max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip

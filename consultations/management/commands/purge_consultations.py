@@ -1,0 +1,55 @@
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from consultations.models import Booking
+from outbox.models import OutboxMessage
+
+
+class Command(BaseCommand):
+    help = (
+        "Removes the personal data (name, email, contact preferences, note, "
+        "reason, private link) of free consultations that took place more than "
+        "CONSULTATION_RETENTION_DAYS days ago (90 by default), and deletes sent "
+        "emails (recipients, subjects) older than that. The booking rows stay, "
+        "without anything personal, for anonymous counts. Run it daily."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--days", type=int, default=settings.CONSULTATION_RETENTION_DAYS
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Count, change nothing."
+        )
+
+    def handle(self, *args, days, dry_run=False, **options):
+        cutoff = timezone.now() - timedelta(days=days)
+        old = Booking.objects.filter(start__lt=cutoff, anonymised_at__isnull=True)
+        old_mail = OutboxMessage.objects.filter(sent_at__lt=cutoff)
+        if dry_run:
+            self.stdout.write(f"Would anonymise {old.count()} consultations.")
+            self.stdout.write(f"Would delete {old_mail.count()} sent emails.")
+            return
+        deleted, _by_model = old_mail.delete()
+        self.stdout.write(f"Deleted {deleted} sent emails.")
+        count = 0
+        for booking in old.only("pk"):
+            # Unique columns get fresh random values nobody holds a key to.
+            Booking.objects.filter(pk=booking.pk).update(
+                name="",
+                email="",
+                contact_preferences="",
+                note="",
+                cancel_reason="",
+                visitor_time_zone="UTC",
+                manage_token_hash=Booking.hash_token(secrets.token_urlsafe(32)),
+                form_token=uuid.uuid4().hex,
+                anonymised_at=timezone.now(),
+            )
+            count += 1
+        self.stdout.write(f"Anonymised {count} consultations.")

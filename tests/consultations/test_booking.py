@@ -1,0 +1,224 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from consultations import services
+from consultations.models import Booking
+from tests.factories import make_bookable_specialist
+from tests.html import parse_html
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(db):
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def specialist(db):
+    return make_bookable_specialist(slug="rowan", display_name="Rowan Example")
+
+
+def first_free_slot(specialist):
+    return services.free_slots(specialist)[0]
+
+
+def booking_data(slot, /, **overrides):
+    data = {
+        "slot": slot.isoformat(),
+        "token": overrides.pop("token", "form-token-1"),
+        "tz": "America/New_York",
+        "name": "Sam",
+        "email": "sam@example.org",
+        "preferred_format": "video",
+        "contact_preferences": "Email only",
+        "note": "",
+        "consent": "on",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_slot_picker_shows_slots_in_the_visitors_time_zone(client, specialist):
+    slot = first_free_slot(specialist)
+
+    response = client.get("/specialists/rowan/book/", {"tz": "America/New_York"})
+
+    page = parse_html(response.content)
+    assert "America/New_York" in page.find("p", class_="tz-note").text
+    first = page.find("a", class_="slot")
+    local = slot.astimezone(__import__("zoneinfo").ZoneInfo("America/New_York"))
+    assert first.text == local.strftime("%H:%M")
+
+
+def test_visitor_books_a_slot_without_an_account(client, specialist):
+    slot = first_free_slot(specialist)
+
+    response = client.post("/specialists/rowan/book/", booking_data(slot))
+
+    assert response.status_code == 302
+    assert response["Location"] == "/consultations/booked/"
+    booking = Booking.objects.get()
+    assert booking.start == slot
+    assert booking.visitor_time_zone == "America/New_York"
+    confirmation = client.get("/consultations/booked/").content.decode()
+    assert "sam@example.org" in confirmation
+
+
+def test_resubmitted_form_books_once(client, specialist):
+    slot = first_free_slot(specialist)
+
+    client.post("/specialists/rowan/book/", booking_data(slot))
+    again = client.post("/specialists/rowan/book/", booking_data(slot))
+
+    assert again.status_code == 302
+    assert Booking.objects.count() == 1
+
+
+def test_a_taken_slot_says_so_and_shows_fresh_slots(client, specialist):
+    slot = first_free_slot(specialist)
+    client.post("/specialists/rowan/book/", booking_data(slot))
+
+    response = client.post(
+        "/specialists/rowan/book/",
+        booking_data(slot, token="other-token", email="other@example.org"),
+    )
+
+    assert response.status_code == 409
+    content = response.content.decode()
+    assert "this time was just taken" in content
+    assert 'class="slot"' in content
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "make_slot",
+    [
+        lambda s: timezone.now() - timedelta(days=1),  # in the past
+        lambda s: s + timedelta(minutes=15),  # off the half-hour grid
+        lambda s: s.replace(hour=3),  # outside hours (night in Berlin)
+        lambda s: s + timedelta(days=60),  # beyond the horizon
+    ],
+)
+def test_a_slot_that_is_not_offered_is_refused(client, specialist, make_slot):
+    slot = make_slot(first_free_slot(specialist))
+
+    response = client.post("/specialists/rowan/book/", booking_data(slot))
+
+    assert response.status_code == 409
+    assert Booking.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "overrides,message",
+    [
+        ({"slot": "2026-13-45T99:00"}, "Please choose a time from the list."),
+        (
+            {"slot": "2027-01-04T10:00:00"},
+            "Please choose a time from the list.",
+        ),  # naive
+        ({"email": "not-an-email"}, "Enter a valid email address."),
+        ({"note": "x" * 1001}, "at most 1000 characters"),
+        ({"consent": ""}, "Please agree to the privacy notice to book."),
+        ({"website": "http://spam.example"}, "Please leave this field empty."),
+    ],
+)
+def test_bad_input_is_a_clear_message_and_books_nothing(
+    client, specialist, overrides, message
+):
+    slot = first_free_slot(specialist)
+
+    response = client.post("/specialists/rowan/book/", booking_data(slot, **overrides))
+
+    assert response.status_code in (200, 400, 409)
+    assert message in response.content.decode()
+    assert Booking.objects.count() == 0
+
+
+def test_a_tampered_specialist_is_refused(client, specialist, db):
+    other = make_bookable_specialist(slug="other", windows=[(6, "20:00", "21:00")])
+    slot = first_free_slot(specialist)  # a time only Rowan offers
+
+    response = client.post("/specialists/other/book/", booking_data(slot))
+
+    assert response.status_code == 409
+    assert not Booking.objects.filter(specialist=other).exists()
+
+
+def test_one_upcoming_consultation_per_email_and_specialist(client, specialist):
+    slots = services.free_slots(specialist)
+    client.post("/specialists/rowan/book/", booking_data(slots[0]))
+
+    response = client.post(
+        "/specialists/rowan/book/", booking_data(slots[1], token="second")
+    )
+
+    assert (
+        "already have an upcoming free consultation with this specialist"
+        in response.content.decode()
+    )
+    assert Booking.objects.count() == 1
+
+
+def test_three_upcoming_consultations_in_all(client, db):
+    for n in range(4):
+        specialist = make_bookable_specialist(slug=f"s{n}")
+        response = client.post(
+            f"/specialists/s{n}/book/",
+            booking_data(first_free_slot(specialist), token=f"t{n}"),
+        )
+    assert "You already have 3 upcoming free consultations" in response.content.decode()
+    assert Booking.objects.count() == 3
+
+
+def test_per_ip_rate_limit_refuses_with_a_clear_message(client, db):
+    for n in range(11):
+        specialist = make_bookable_specialist(slug=f"r{n}")
+        response = client.post(
+            f"/specialists/r{n}/book/",
+            booking_data(
+                first_free_slot(specialist), token=f"r{n}", email=f"p{n}@example.org"
+            ),
+        )
+    assert response.status_code == 429
+    assert "Too many booking attempts" in response.content.decode()
+
+
+def test_booking_page_makes_at_most_8_queries(
+    client, specialist, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        response = client.get("/specialists/rowan/book/", {"tz": "Europe/London"})
+    assert response.status_code == 200
+
+
+def test_specialist_without_free_consultations_cannot_be_booked(client, db):
+    make_bookable_specialist(slug="paid", offers_free_consultation=False)
+
+    assert client.get("/specialists/paid/book/").status_code == 404
+
+
+def test_logged_in_user_has_name_and_email_filled_in(client, specialist):
+    from tests.factories import make_verified_user
+
+    client.force_login(make_verified_user(email="me@example.org", name="Kim"))
+    slot = first_free_slot(specialist)
+
+    page = parse_html(
+        client.get("/specialists/rowan/book/", {"slot": slot.isoformat()}).content
+    )
+
+    assert page.find("input", name="email").attrs["value"] == "me@example.org"
+    assert page.find("input", name="name").attrs["value"] == "Kim"
+
+
+def test_naive_slot_helper_rejects_datetimes_without_zone():
+    from consultations.forms import parse_slot
+
+    assert parse_slot("2027-01-04T10:00:00") is None
+    assert parse_slot("2027-01-04T10:00:00+00:00") == datetime(
+        2027, 1, 4, 10, tzinfo=UTC
+    )

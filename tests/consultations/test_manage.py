@@ -1,0 +1,127 @@
+"""The visitor's private link: view, calendar file, cancel, another time."""
+
+import pytest
+from django.core.cache import cache
+from icalendar import Calendar
+
+from consultations import services
+from consultations.models import Booking
+from tests.factories import make_bookable_specialist
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(db):
+    cache.clear()
+
+
+@pytest.fixture
+def booked(db):
+    specialist = make_bookable_specialist(slug="rowan", display_name="Rowan Example")
+    free = services.free_slots(specialist)
+    booking, token = services.book_consultation(
+        specialist=specialist,
+        start=free[0],
+        form_token="t1",
+        manage_url=lambda token: f"http://testserver/consultations/manage/{token}/",
+        name="Sam",
+        email="sam@example.org",
+        preferred_format="video",
+        visitor_time_zone="Asia/Kolkata",
+    )
+    return booking, token, free
+
+
+def test_manage_page_shows_the_booking_in_the_visitors_zone_without_referrer(
+    client, booked
+):
+    booking, token, _ = booked
+
+    response = client.get(f"/consultations/manage/{token}/")
+
+    assert response.status_code == 200
+    assert response["Referrer-Policy"] == "no-referrer"
+    local = booking.start.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Kolkata"))
+    assert local.strftime("%H:%M") in response.content.decode()
+    assert "Asia/Kolkata" in response.content.decode()
+
+
+def test_wrong_token_is_404(client, booked):
+    assert client.get("/consultations/manage/not-the-token/").status_code == 404
+
+
+def test_calendar_file_has_the_booking_in_utc(client, booked):
+    booking, token, _ = booked
+
+    response = client.get(f"/consultations/manage/{token}/appointment.ics")
+
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == booking.start
+    assert str(event["UID"]).startswith(str(booking.uid))
+
+
+def test_visitor_cancels_which_frees_the_slot_and_the_link_then_is_404(client, booked):
+    booking, token, free = booked
+
+    response = client.post(f"/consultations/manage/{token}/cancel/", {"reason": ""})
+
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert booking.cancelled_by == "visitor"
+    assert free[0] in services.free_slots(booking.specialist)
+    assert client.get(f"/consultations/manage/{token}/").status_code == 404
+
+
+def test_visitor_picks_another_time_and_the_old_link_leads_to_it(client, booked):
+    booking, token, free = booked
+    uid, sequence = booking.uid, booking.sequence
+
+    response = client.post(
+        f"/consultations/manage/{token}/reschedule/", {"slot": free[3].isoformat()}
+    )
+
+    assert response.status_code == 302
+    booking.refresh_from_db()
+    assert booking.start == free[3]
+    assert booking.uid == uid
+    assert booking.sequence == sequence + 1
+    assert Booking.objects.count() == 1
+    assert client.get(f"/consultations/manage/{token}/").status_code == 200
+    assert free[0] in services.free_slots(booking.specialist)
+
+
+def test_rescheduling_to_a_taken_time_says_so(client, booked):
+    booking, token, free = booked
+    services.book_consultation(
+        specialist=booking.specialist,
+        start=free[1],
+        form_token="t2",
+        manage_url=lambda token: "http://testserver/x/",
+        name="Alex",
+        email="alex@example.org",
+        preferred_format="video",
+    )
+
+    response = client.post(
+        f"/consultations/manage/{token}/reschedule/", {"slot": free[1].isoformat()}
+    )
+
+    assert response.status_code == 409
+    assert "this time was just taken" in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.start == free[0]
+
+
+def test_a_past_consultation_link_is_404(client, booked):
+    booking, token, _ = booked
+    Booking.objects.filter(pk=booking.pk).update(start=booking.start.replace(year=2020))
+
+    assert client.get(f"/consultations/manage/{token}/").status_code == 404
+
+
+def test_only_the_hash_of_the_token_is_stored(booked):
+    booking, token, _ = booked
+
+    assert token not in str(Booking.objects.filter(pk=booking.pk).values().get())
+    assert booking.manage_token_hash == Booking.hash_token(token)
+    assert len(token) >= 43  # 32 random bytes

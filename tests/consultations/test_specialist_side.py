@@ -1,0 +1,164 @@
+from datetime import time, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from consultations import services
+from consultations.models import Availability, Booking, WeeklyWindow
+from tests.factories import make_bookable_specialist, make_verified_user
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(db):
+    cache.clear()
+
+
+@pytest.fixture
+def specialist_client(client, db):
+    user = make_verified_user()
+    specialist = make_bookable_specialist(user=user, slug="rowan")
+    client.force_login(user)
+    client.specialist = specialist
+    return client
+
+
+def formset_data(windows=(), dates=(), **overrides):
+    data = {
+        "minimum_notice_hours": "12",
+        "horizon_days": "30",
+        "offers_free_consultation": "on",
+        "windows-TOTAL_FORMS": str(len(windows)),
+        "windows-INITIAL_FORMS": "0",
+        "dates-TOTAL_FORMS": str(len(dates)),
+        "dates-INITIAL_FORMS": "0",
+    }
+    for n, (weekday, start, end) in enumerate(windows):
+        data.update({f"windows-{n}-weekday": weekday, f"windows-{n}-start": start, f"windows-{n}-end": end})  # fmt: skip
+    for n, date in enumerate(dates):
+        data[f"dates-{n}-date"] = date
+    data.update(overrides)
+    return data
+
+
+def test_specialist_sets_weekly_hours_and_dates_off(specialist_client):
+    availability = specialist_client.specialist.availability
+    availability.windows.all().delete()
+
+    response = specialist_client.post(
+        "/specialists/me/availability/",
+        formset_data(
+            windows=[(0, "09:00", "12:00"), (0, "14:00", "16:00")], dates=["2030-01-07"]
+        ),
+    )
+
+    assert response.status_code == 302
+    assert [(w.weekday, w.start, w.end) for w in availability.windows.all()] == [
+        (0, time(9), time(12)),
+        (0, time(14), time(16)),
+    ]
+    assert [str(d.date) for d in availability.dates_off.all()] == ["2030-01-07"]
+
+
+def test_a_window_that_ends_before_it_starts_is_a_clear_error(specialist_client):
+    response = specialist_client.post(
+        "/specialists/me/availability/", formset_data(windows=[(1, "12:00", "09:00")])
+    )
+
+    assert response.status_code == 200
+    assert "The end must be after the start." in response.content.decode()
+
+
+def test_switching_free_consultations_off_hides_the_booking_page(
+    specialist_client, client
+):
+    specialist_client.post(
+        "/specialists/me/availability/", formset_data(offers_free_consultation="")
+    )
+
+    assert client.get("/specialists/rowan/book/").status_code == 404
+    specialist_client.specialist.refresh_from_db()
+    assert specialist_client.specialist.offers_free_consultation is False
+
+
+def book(specialist, slot, n=1):
+    return services.book_consultation(
+        specialist=specialist,
+        start=slot,
+        form_token=f"t{n}",
+        manage_url=lambda token: "http://testserver/x/",
+        name=f"Visitor {n}",
+        email=f"v{n}@example.org",
+        preferred_format="video",
+        note="Private note",
+    )[0]
+
+
+def test_dashboard_lists_upcoming_consultations_in_the_specialists_zone(
+    specialist_client,
+):
+    slot = services.free_slots(specialist_client.specialist)[0]
+    book(specialist_client.specialist, slot)
+
+    content = specialist_client.get("/specialists/me/consultations/").content.decode()
+
+    local = slot.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Berlin"))
+    assert local.strftime("%H:%M") in content
+    assert "Visitor 1" in content
+    assert "Private note" in content
+
+
+def test_specialist_cancels_with_a_reason(specialist_client):
+    booking = book(
+        specialist_client.specialist,
+        services.free_slots(specialist_client.specialist)[0],
+    )
+
+    specialist_client.post(
+        f"/specialists/me/consultations/{booking.pk}/",
+        {"action": "cancel", "reason": "I am ill, sorry."},
+    )
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert booking.cancelled_by == "specialist"
+    assert booking.cancel_reason == "I am ill, sorry."
+
+
+def test_specialist_marks_a_past_consultation_completed_or_no_show(specialist_client):
+    booking = book(
+        specialist_client.specialist,
+        services.free_slots(specialist_client.specialist)[0],
+    )
+    Booking.objects.filter(pk=booking.pk).update(
+        start=timezone.now() - timedelta(days=1)
+    )
+
+    specialist_client.post(
+        f"/specialists/me/consultations/{booking.pk}/", {"action": "no_show"}
+    )
+
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.NO_SHOW
+
+
+def test_a_specialist_cannot_touch_anothers_consultation(specialist_client, db):
+    other = make_bookable_specialist(slug="other")
+    booking = book(other, services.free_slots(other)[0], n=9)
+
+    response = specialist_client.post(
+        f"/specialists/me/consultations/{booking.pk}/",
+        {"action": "cancel", "reason": "x"},
+    )
+
+    assert response.status_code == 404
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
+def test_availability_needs_a_profile(client, db):
+    client.force_login(make_verified_user())
+
+    assert client.get("/specialists/me/availability/").status_code == 404
+    assert not Availability.objects.exists()
+    assert not WeeklyWindow.objects.exists()

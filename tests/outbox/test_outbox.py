@@ -1,0 +1,288 @@
+"""The outbox: saved with the transaction, sent after commit, retried until
+it goes out, never sent twice, and emptied of its private text once sent."""
+
+import contextlib
+import io
+import socket
+from datetime import timedelta
+from email import message_from_bytes
+from email.policy import default as default_policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core import mail
+from django.core.mail import EmailMessage
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from outbox import services
+from outbox.models import OutboxMessage
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+
+ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+PRIVATE_LINK = "https://example.org/consultations/manage/private-token/"
+
+
+def make_message(**overrides):
+    fields = {
+        "subject": "Your appointment on Tuesday 24 March at 14:00 (Europe/Berlin)",
+        "body": f"Your private link: {PRIVATE_LINK}\n",
+        "to": ["visitor@example.org"],
+        "reply_to": ["help@example.org"],
+    }
+    fields.update(overrides)
+    message = EmailMessage(**fields)
+    message.attach("appointment.ics", ICS, "text/calendar; method=REQUEST")
+    return message
+
+
+def free_port():
+    """A port nothing listens on (the OS picked it, then it was released)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Inbox:
+    """aiosmtpd handler: keeps every message it accepts."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=default_policy)
+        self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+
+def use_smtp(settings, port):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+
+
+def run_command(*args):
+    out = io.StringIO()
+    call_command("send_queued_mail", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_enqueue_in_a_rolled_back_transaction_sends_nothing(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        contextlib.suppress(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.enqueue(make_message())
+        raise RuntimeError("the booking failed")
+
+    assert callbacks == []
+    assert mailoutbox == []
+    assert not OutboxMessage.objects.exists()
+
+
+def test_enqueue_waits_for_the_commit_then_sends_at_once(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        stored = services.enqueue(make_message())
+        assert mailoutbox == []  # not before the commit
+
+    [sent] = mailoutbox
+    assert sent.to == ["visitor@example.org"]
+    assert sent.reply_to == ["help@example.org"]
+    assert PRIVATE_LINK in sent.body
+    assert sent.attachments == [
+        ("appointment.ics", ICS, "text/calendar; method=REQUEST")
+    ]
+    stored.refresh_from_db()
+    assert stored.sent_at is not None
+    assert stored.attempts == 1
+    assert stored.last_error == ""
+
+
+def test_sent_message_keeps_only_subject_recipients_and_times(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = services.enqueue(make_message())
+
+    stored.refresh_from_db()
+    assert stored.body == ""
+    assert stored.attachments == []
+    assert stored.subject.startswith("Your appointment on")
+    assert stored.to == ["visitor@example.org"]
+    assert stored.created_at <= stored.sent_at
+
+
+def test_smtp_server_down_keeps_the_message_queued_then_cron_delivers_it_once(
+    settings, django_capture_on_commit_callbacks
+):
+    port = free_port()
+    use_smtp(settings, port)  # nothing listens there yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        stored = services.enqueue(make_message())  # no exception reaches us
+
+    stored.refresh_from_db()
+    assert stored.sent_at is None
+    assert stored.attempts == 1
+    assert "ConnectionRefusedError" in stored.last_error
+    wait = stored.next_attempt_at - timezone.now()
+    assert timedelta(seconds=50) < wait <= timedelta(minutes=1)
+    assert PRIVATE_LINK in stored.body  # kept for the next try
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        assert "Sent 0 messages; 1 still waiting." in run_command()  # not yet due
+        OutboxMessage.objects.update(next_attempt_at=timezone.now())  # a minute on
+        assert "Sent 1 messages; 0 still waiting." in run_command()
+        assert "Sent 0 messages; 0 still waiting." in run_command()
+    finally:
+        controller.stop()
+
+    [(recipients, received)] = inbox.messages
+    assert recipients == ["visitor@example.org"]
+    assert PRIVATE_LINK in received.get_body(("plain",)).get_content()
+    [calendar] = list(received.iter_attachments())
+    assert calendar.get_content_type() == "text/calendar"
+    assert calendar.get_param("method") == "REQUEST"
+    assert calendar.get_filename() == "appointment.ics"
+    stored.refresh_from_db()
+    assert stored.sent_at is not None
+    assert stored.attempts == 2
+    assert stored.body == ""
+    assert stored.attachments == []
+
+
+def test_each_failure_waits_twice_as_long_up_to_an_hour():
+    minutes = [services.retry_delay(n) / timedelta(minutes=1) for n in range(1, 10)]
+
+    assert minutes == [1, 2, 4, 8, 16, 32, 60, 60, 60]
+
+
+def test_second_failure_waits_two_minutes(settings):
+    use_smtp(settings, free_port())
+    stored = OutboxMessage.objects.create(
+        subject="s", body="b", from_email="from@example.org", to=["a@example.org"]
+    )
+    services.send_due()
+    now = timezone.now() + timedelta(minutes=1)
+
+    services.send_due(now=now)
+
+    stored.refresh_from_db()
+    assert stored.attempts == 2
+    assert stored.sent_at is None
+    assert stored.next_attempt_at == now + timedelta(minutes=2)
+
+
+class RacingBackend(LocmemBackend):
+    """While the first run is sending, a second run starts: it must neither
+    list the message nor win the claim of one it listed a moment earlier."""
+
+    second_run = []
+
+    def send_messages(self, messages):
+        if not self.second_run:
+            self.second_run.append(None)
+            pk = OutboxMessage.objects.get().pk
+            self.second_run[0] = (services.send_due(), services.send_one(pk))
+        return super().send_messages(messages)
+
+
+def test_two_runs_racing_send_a_message_once(settings):
+    settings.EMAIL_BACKEND = "tests.outbox.test_outbox.RacingBackend"
+    RacingBackend.second_run = []
+    mail.outbox = []
+    OutboxMessage.objects.create(
+        subject="s", body="b", from_email="from@example.org", to=["a@example.org"]
+    )
+
+    first = services.send_due()
+    then = services.send_due()
+
+    assert (first, then) == (1, 0)
+    assert RacingBackend.second_run == [(0, False)]
+    assert len(mail.outbox) == 1
+
+
+def test_a_claim_left_by_a_run_that_died_runs_out(mailoutbox):
+    claimed = OutboxMessage.objects.create(
+        subject="claimed",
+        body="b",
+        from_email="from@example.org",
+        to=["a@example.org"],
+        claimed_until=timezone.now() + timedelta(minutes=4),
+    )
+    OutboxMessage.objects.create(
+        subject="stale claim",
+        body="b",
+        from_email="from@example.org",
+        to=["b@example.org"],
+        claimed_until=timezone.now() - timedelta(seconds=1),
+    )
+
+    assert services.send_due() == 1
+
+    assert [m.subject for m in mailoutbox] == ["stale claim"]
+    claimed.refresh_from_db()
+    assert claimed.sent_at is None
+
+
+def test_dry_run_lists_due_messages_and_sends_nothing(mailoutbox):
+    OutboxMessage.objects.create(
+        subject="Your appointment", from_email="f@example.org", to=["a@example.org"]
+    )
+    OutboxMessage.objects.create(
+        subject="Later",
+        from_email="f@example.org",
+        to=["b@example.org"],
+        next_attempt_at=timezone.now() + timedelta(minutes=5),
+    )
+
+    output = run_command("--dry-run")
+
+    assert "to a@example.org: Your appointment" in output
+    assert "Later" not in output
+    assert "1 messages due; nothing sent (dry run)." in output
+    assert mailoutbox == []
+    assert OutboxMessage.objects.unsent().count() == 2
+
+
+def test_enqueue_refuses_what_it_cannot_store():
+    with pytest.raises(ValueError, match="bcc"):
+        services.enqueue(make_message(bcc=["hidden@example.org"]))
+
+
+def test_admin_lists_messages_without_their_body(client):
+    client.force_login(make_staff(is_superuser=True))
+    OutboxMessage.objects.create(
+        subject="Your appointment",
+        body=PRIVATE_LINK,
+        from_email="f@example.org",
+        to=["a@example.org"],
+    )
+    message = OutboxMessage.objects.get()
+
+    listing = client.get("/admin/outbox/outboxmessage/")
+    detail = client.get(f"/admin/outbox/outboxmessage/{message.pk}/change/")
+
+    assert listing.status_code == 200
+    assert "Your appointment" in listing.content.decode()
+    assert detail.status_code == 200
+    assert PRIVATE_LINK not in detail.content.decode()
+    assert client.get("/admin/outbox/outboxmessage/add/").status_code == 403

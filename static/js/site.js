@@ -60,6 +60,18 @@
     });
   }
 
+  // Time zone: show times in the browser's zone unless the visitor chose one.
+  var tzForm = document.querySelector("[data-tz-form]");
+  if (tzForm && !new URLSearchParams(location.search).has("tz")) {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var select = tzForm.querySelector("select[name=tz]");
+    if (zone && select && select.value !== zone &&
+        select.querySelector('option[value="' + zone + '"]')) {
+      select.value = zone;
+      tzForm.submit();
+    }
+  }
+
   // A form with errors: move focus to the summary so it is read out first.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();

@@ -14,6 +14,12 @@ from pages.sitemaps import StaticPagesSitemap
 from pages.views import robots_txt
 from specialists.sitemaps import SpecialistSitemap
 
+
+def serve_media(request, path):
+    # Read MEDIA_ROOT per request, so a changed setting (tests) is honoured.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 # The admin's login goes through allauth: its rate limits and two-factor step.
 admin.site.login = secure_admin_login(admin.site.login)
 
@@ -45,5 +51,5 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     # Uploaded images (Markdown illustrations): only JPEG, PNG or WebP that
     # Pillow re-encoded get here. A proxy in front may serve MEDIA_ROOT instead.
-    re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
+    re_path(r"^media/(?P<path>.*)$", serve_media),
 ]

@@ -63,7 +63,7 @@ class SpecialistQuerySet(models.QuerySet):
         return (
             self.approved()
             .filter(offers_free_consultation=True)
-            .order_by("-reviewed_at", "pk")
+            .order_by(models.F("reviewed_at").desc(nulls_last=True), "pk")
         )
 
 

@@ -1,13 +1,19 @@
+import io
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import timezone
 
 from consultations import services
 from consultations.models import Booking
-from tests.factories import make_bookable_specialist
+from outbox.models import OutboxMessage
+from tests.factories import make_bookable_specialist, make_verified_user
 from tests.html import parse_html
+from tests.outbox.test_outbox import Inbox, free_port, use_smtp
 
 
 @pytest.fixture(autouse=True)
@@ -50,7 +56,7 @@ def test_slot_picker_shows_slots_in_the_visitors_time_zone(client, specialist):
     page = parse_html(response.content)
     assert "America/New_York" in page.find("p", class_="tz-note").text
     first = page.find("a", class_="slot")
-    local = slot.astimezone(__import__("zoneinfo").ZoneInfo("America/New_York"))
+    local = slot.astimezone(ZoneInfo("America/New_York"))
     assert first.text == local.strftime("%H:%M")
 
 
@@ -202,8 +208,6 @@ def test_specialist_without_free_consultations_cannot_be_booked(client, db):
 
 
 def test_logged_in_user_has_name_and_email_filled_in(client, specialist):
-    from tests.factories import make_verified_user
-
     client.force_login(make_verified_user(email="me@example.org", name="Kim"))
     slot = first_free_slot(specialist)
 
@@ -222,3 +226,64 @@ def test_naive_slot_helper_rejects_datetimes_without_zone():
     assert parse_slot("2027-01-04T10:00:00+00:00") == datetime(
         2027, 1, 4, 10, tzinfo=UTC
     )
+
+
+def test_mail_server_down_never_loses_a_booking_and_mail_follows_later(
+    client, specialist, settings, django_capture_on_commit_callbacks
+):
+    port = free_port()
+    use_smtp(settings, port)  # nothing listens there yet
+    slot = first_free_slot(specialist)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/specialists/rowan/book/", booking_data(slot))
+
+    assert response.status_code == 302
+    booking = Booking.objects.get()
+    assert OutboxMessage.objects.filter(sent_at__isnull=True).count() == 2
+
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        OutboxMessage.objects.update(next_attempt_at=timezone.now())
+        call_command("send_queued_mail", stdout=io.StringIO())
+    finally:
+        controller.stop()
+
+    recipients = sorted(r for rs, _message in inbox.messages for r in rs)
+    assert recipients == sorted(["sam@example.org", specialist.user.email])
+    assert Booking.objects.get() == booking
+
+
+def test_visitor_corrects_a_mistyped_email_on_the_confirmation_page(
+    client, specialist, mailoutbox, django_capture_on_commit_callbacks
+):
+    slot = first_free_slot(specialist)
+    client.post("/specialists/rowan/book/", booking_data(slot, email="sam@exmaple.org"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/consultations/booked/", {"email": "sam@example.org"}, follow=True
+        )
+
+    assert "sent the confirmation to the corrected address" in response.content.decode()
+    assert Booking.objects.get().email == "sam@example.org"
+    assert any(
+        m.to[0].endswith("<sam@example.org>") or m.to[0] == "sam@example.org"
+        for m in mailoutbox
+    )
+
+
+def test_per_email_rate_limit_counts_across_addresses(client, db):
+    for n in range(6):
+        specialist = make_bookable_specialist(slug=f"e{n}")
+        response = client.post(
+            f"/specialists/e{n}/book/",
+            booking_data(
+                first_free_slot(specialist), token=f"e{n}", email="same@example.org"
+            ),
+            REMOTE_ADDR=f"203.0.113.{n}",
+        )
+    assert response.status_code == 429
+    assert "Too many booking attempts" in response.content.decode()

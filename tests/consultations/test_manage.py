@@ -1,5 +1,7 @@
 """The visitor's private link: view, calendar file, cancel, another time."""
 
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.core.cache import cache
 from icalendar import Calendar
@@ -40,7 +42,7 @@ def test_manage_page_shows_the_booking_in_the_visitors_zone_without_referrer(
 
     assert response.status_code == 200
     assert response["Referrer-Policy"] == "no-referrer"
-    local = booking.start.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Kolkata"))
+    local = booking.start.astimezone(ZoneInfo("Asia/Kolkata"))
     assert local.strftime("%H:%M") in response.content.decode()
     assert "Asia/Kolkata" in response.content.decode()
 

@@ -1,4 +1,5 @@
 from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
@@ -102,7 +103,7 @@ def test_dashboard_lists_upcoming_consultations_in_the_specialists_zone(
 
     content = specialist_client.get("/specialists/me/consultations/").content.decode()
 
-    local = slot.astimezone(__import__("zoneinfo").ZoneInfo("Europe/Berlin"))
+    local = slot.astimezone(ZoneInfo("Europe/Berlin"))
     assert local.strftime("%H:%M") in content
     assert "Visitor 1" in content
     assert "Private note" in content

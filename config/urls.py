@@ -35,6 +35,7 @@ urlpatterns = [
     path("consultations/", include("consultations.urls")),
     path("specialists/", include("specialists.urls")),
     path("contact/", include("contact.urls")),
+    path("messages/", include("messaging.urls")),
     # allauth shows the authenticator QR code as a data: image: allowed here only.
     path(
         "accounts/2fa/totp/activate/",

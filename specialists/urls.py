@@ -2,6 +2,7 @@ from django.urls import path
 
 from consultations import specialist_views
 from consultations.views import book
+from messaging import views as messaging_views
 
 from . import directory, views
 
@@ -22,4 +23,5 @@ urlpatterns = [
     ),
     path("<slug:slug>/", views.profile, name="detail"),
     path("<slug:slug>/book/", book, name="book"),
+    path("<slug:slug>/message/", messaging_views.start, name="message"),
 ]

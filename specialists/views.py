@@ -86,6 +86,7 @@ def profile(request, slug):
     context = {
         "specialist": specialist,
         "is_preview": not specialist.is_public,
+        "is_owner": is_owner,
         "canonical_url": request.build_absolute_uri(specialist.get_absolute_url()),
         "section": "specialists",
     }

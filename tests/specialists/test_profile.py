@@ -47,6 +47,12 @@ def photo(fmt="PNG", size=(1200, 900), name="me.png", content_type="image/png"):
 
 
 @pytest.fixture
+def visitor():
+    """Someone who is not logged in (the `client` fixture is the specialist's)."""
+    return Client()
+
+
+@pytest.fixture
 def specialist_client(client, db):
     user = make_verified_user()
     client.force_login(user)
@@ -162,27 +168,27 @@ def test_a_specialist_edits_only_their_own_profile(specialist_client):
     assert other.post("/specialists/me/submit/").status_code == 404
 
 
-def test_registration_number_is_never_shown_publicly(specialist_client, client):
+def test_registration_number_is_never_shown_publicly(specialist_client, visitor):
     create(specialist_client)
     specialist = Specialist.objects.get()
     specialist.is_verified = True
     specialist.save()
     services.approve(specialist=specialist)
 
-    content = client.get(specialist.get_absolute_url()).content.decode()
+    content = visitor.get(specialist.get_absolute_url()).content.decode()
 
     assert "PSY-12345" not in content
     assert "Verified" in content
 
 
-def test_profile_page_shows_the_facts_and_json_ld(specialist_client, client):
+def test_profile_page_shows_the_facts_and_json_ld(specialist_client, visitor):
     language = Language.objects.create(code="de", name="German")
     topic = Topic.objects.create(name="Stalking", slug="stalking")
     create(specialist_client, languages=[language.pk], topics=[topic.pk])
     specialist = Specialist.objects.get()
     services.approve(specialist=specialist)
 
-    page = parse_html(client.get(specialist.get_absolute_url()).content)
+    page = parse_html(visitor.get(specialist.get_absolute_url()).content)
 
     dl = page.find("dl", class_="profile-facts")
     facts = {
@@ -249,7 +255,7 @@ def test_decompression_bomb_photo_is_refused(specialist_client):
     assert Specialist.objects.count() == 0
 
 
-def test_script_and_javascript_links_in_the_bio_are_inert(specialist_client, client):
+def test_script_and_javascript_links_in_the_bio_are_inert(specialist_client, visitor):
     create(
         specialist_client,
         bio='<script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror="alert(1)">',
@@ -257,7 +263,7 @@ def test_script_and_javascript_links_in_the_bio_are_inert(specialist_client, cli
     specialist = Specialist.objects.get()
     services.approve(specialist=specialist)
 
-    content = client.get(specialist.get_absolute_url()).content.decode()
+    content = visitor.get(specialist.get_absolute_url()).content.decode()
 
     assert "<script>alert" not in content
     assert "javascript:" not in content
@@ -294,20 +300,20 @@ def test_unverified_user_cannot_create_a_profile(client, db):
 
 
 def test_approved_profiles_are_in_the_sitemap_and_others_are_not(
-    specialist_client, client
+    specialist_client, visitor
 ):
     create(specialist_client)
     specialist = Specialist.objects.get()
-    sitemap = client.get("/sitemap.xml").content.decode()
+    sitemap = visitor.get("/sitemap.xml").content.decode()
     assert specialist.get_absolute_url() not in sitemap
 
     services.approve(specialist=specialist)
 
-    assert specialist.get_absolute_url() in client.get("/sitemap.xml").content.decode()
+    assert specialist.get_absolute_url() in visitor.get("/sitemap.xml").content.decode()
 
 
 def test_profile_page_makes_at_most_6_queries(
-    specialist_client, client, django_assert_max_num_queries
+    specialist_client, django_assert_max_num_queries
 ):
     language = Language.objects.create(code="en", name="English")
     topic = Topic.objects.create(name="Trauma", slug="trauma")
@@ -316,7 +322,7 @@ def test_profile_page_makes_at_most_6_queries(
     services.approve(specialist=specialist)
 
     with django_assert_max_num_queries(6):
-        response = client.get(specialist.get_absolute_url())
+        response = Client().get(specialist.get_absolute_url())  # a visitor
 
     assert response.status_code == 200
     assert parse_html(response.content).find("img", class_="profile-photo").attrs[

@@ -1,0 +1,120 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outbox.services import enqueue
+
+from .models import Conversation, Message, Report
+
+HOURLY_LIMIT = 30
+NOTIFY_AT_MOST_EVERY = timedelta(hours=1)
+
+
+def _check_can_send(*, conversation, sender):
+    if conversation.blocked_by:
+        raise ValidationError(
+            _(
+                "Messages in this conversation are blocked. Neither side can send any more."
+            ),
+            code="blocked",
+        )
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    if (
+        Message.objects.filter(sender=sender, created_at__gte=an_hour_ago).count()
+        >= HOURLY_LIMIT
+    ):
+        raise ValidationError(
+            _(
+                "You have sent %(limit)d messages in the last hour. Please wait a little; "
+                "your text is still here."
+            ),
+            code="rate_limited",
+            params={"limit": HOURLY_LIMIT},
+        )
+
+
+@transaction.atomic
+def send_message(*, sender, body, conversation=None, specialist=None, site_url=""):
+    """Sends `body` in the conversation (started with `specialist` if none
+    yet). Raises ValidationError when blocked or over the hourly limit."""
+    if conversation is None:
+        if specialist.user_id == sender.pk:
+            raise ValidationError(
+                _("You cannot send a message to yourself."), code="self"
+            )
+        conversation, _created = Conversation.objects.get_or_create(
+            user=sender, specialist=specialist
+        )
+    _check_can_send(conversation=conversation, sender=sender)
+    message = Message.objects.create(
+        conversation=conversation, sender=sender, body=body
+    )
+    now = message.created_at
+    side = conversation.side_of(sender)
+    conversation.last_message_at = now
+    if side == Conversation.Side.USER:
+        conversation.user_read_at = now
+    else:
+        conversation.specialist_read_at = now
+    _notify_recipient(conversation, side, now, site_url)
+    conversation.save()
+    return message
+
+
+def _notify_recipient(conversation, sender_side, now, site_url):
+    """Tells the other side a message is waiting: never the text, and at most
+    once an hour per conversation."""
+    if sender_side == Conversation.Side.USER:
+        recipient, field = conversation.specialist.user, "specialist_notified_at"
+    else:
+        recipient, field = conversation.user, "user_notified_at"
+    last = getattr(conversation, field)
+    if recipient is None or (last is not None and now - last < NOTIFY_AT_MOST_EVERY):
+        return
+    setattr(conversation, field, now)
+    link = site_url + reverse("messaging:conversation", kwargs={"pk": conversation.pk})
+    enqueue(
+        EmailMessage(
+            subject=_("You have a new message"),
+            body=_(
+                "Hello,\n\nA new message is waiting for you. For your privacy, we "
+                "do not put its text in emails. Read it here (you may need to log in):\n\n%(link)s\n"
+            )
+            % {"link": link},
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[recipient.email],
+        )
+    )
+
+
+def mark_read(*, conversation, user):
+    field = (
+        "user_read_at"
+        if conversation.side_of(user) == Conversation.Side.USER
+        else "specialist_read_at"
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(**{field: timezone.now()})
+
+
+def block(*, conversation, user):
+    conversation.blocked_by = conversation.side_of(user)
+    conversation.save(update_fields=["blocked_by"])
+    return conversation
+
+
+def unblock(*, conversation, user):
+    """Only the side that blocked can lift it."""
+    if conversation.blocked_by == conversation.side_of(user):
+        conversation.blocked_by = ""
+        conversation.save(update_fields=["blocked_by"])
+    return conversation
+
+
+def report(*, message, reporter, reason):
+    return Report.objects.create(message=message, reporter=reporter, reason=reason)

@@ -1,0 +1,149 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from accounts.gating import account_required
+from specialists.models import Specialist
+
+from . import services
+from .forms import MessageForm, ReportForm
+from .models import Conversation, Message
+
+
+def _own_conversation(request, pk):
+    """A conversation the user takes part in, or 404 for everyone else."""
+    return get_object_or_404(
+        Conversation.objects.for_user(request.user).select_related(
+            "specialist__user", "user"
+        ),
+        pk=pk,
+    )
+
+
+def _site_url(request):
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@sensitive_post_parameters("body")
+@account_required("message")
+def start(request, slug):
+    specialist = get_object_or_404(Specialist.objects.approved(), slug=slug)
+    existing = Conversation.objects.filter(
+        user=request.user, specialist=specialist
+    ).first()
+    form = MessageForm(request.POST or None)
+    status = 200
+    if form.is_valid():
+        try:
+            message = services.send_message(
+                sender=request.user,
+                specialist=specialist,
+                conversation=existing,
+                body=form.cleaned_data["body"],
+                site_url=_site_url(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 429 if error.code == "rate_limited" else 400
+        else:
+            messages.success(request, _("Your message has been sent"))
+            return redirect(message.conversation)
+    context = {
+        "specialist": specialist,
+        "form": form,
+        "existing": existing,
+        "section": "messages",
+    }
+    return render(request, "messaging/start.html", context, status=status)
+
+
+@account_required("message")
+def inbox(request):
+    conversations = list(
+        Conversation.objects.for_user(request.user)
+        .filter(last_message_at__isnull=False)
+        .select_related("specialist", "user")
+    )
+    rows = [
+        {
+            "conversation": c,
+            "other": c.other_name(request.user),
+            "unread": c.is_unread_for(request.user),
+        }
+        for c in conversations
+    ]
+    return render(
+        request, "messaging/inbox.html", {"rows": rows, "section": "messages"}
+    )
+
+
+@sensitive_post_parameters("body")
+@account_required("message")
+def conversation(request, pk):
+    conversation = _own_conversation(request, pk)
+    form = MessageForm(request.POST or None)
+    status = 200
+    if form.is_valid():
+        try:
+            services.send_message(
+                sender=request.user,
+                conversation=conversation,
+                body=form.cleaned_data["body"],
+                site_url=_site_url(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 429 if error.code == "rate_limited" else 400
+        else:
+            messages.success(request, _("Your message has been sent"))
+            return redirect(conversation)
+    services.mark_read(conversation=conversation, user=request.user)
+    context = {
+        "conversation": conversation,
+        "thread": conversation.messages.select_related("sender"),
+        "other": conversation.other_name(request.user),
+        "my_side": conversation.side_of(request.user),
+        "form": form,
+        "report_form": ReportForm(),
+        "section": "messages",
+    }
+    return render(request, "messaging/conversation.html", context, status=status)
+
+
+@require_POST
+@account_required("message")
+def block(request, pk):
+    conversation = _own_conversation(request, pk)
+    if request.POST.get("action") == "unblock":
+        services.unblock(conversation=conversation, user=request.user)
+        messages.success(request, _("You have unblocked this conversation."))
+    else:
+        services.block(conversation=conversation, user=request.user)
+        messages.success(
+            request,
+            _("You have blocked this conversation: no more messages either way."),
+        )
+    return redirect(conversation)
+
+
+@require_POST
+@account_required("message")
+def report(request, pk):
+    message = get_object_or_404(
+        Message.objects.filter(
+            conversation__in=Conversation.objects.for_user(request.user)
+        ),
+        pk=pk,
+    )
+    form = ReportForm(request.POST)
+    if form.is_valid():
+        services.report(
+            message=message, reporter=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Thank you. Our team will look at this message."))
+    else:
+        messages.error(request, _("Please say what is wrong with the message."))
+    return redirect(message.conversation)

@@ -12,6 +12,10 @@ class MessageForm(forms.Form):
         help_text=_("Plain text, up to 5,000 characters."),
     )
 
+    def clean_body(self):
+        # Browsers send line breaks as CRLF; store them one way.
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
 
 class ReportForm(forms.Form):
     reason = forms.CharField(

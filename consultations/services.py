@@ -87,9 +87,17 @@ def book_consultation(
     existing = Booking.objects.filter(form_token=form_token).first()
     if existing is not None:
         return existing, None
-    if not slots.is_free(schedule_for(specialist, now=now), start, now):
-        raise SlotTaken
-    check_limits(specialist=specialist, email=details["email"])
+    try:
+        if not slots.is_free(schedule_for(specialist, now=now), start, now):
+            raise SlotTaken
+        check_limits(specialist=specialist, email=details["email"])
+    except (SlotTaken, ValidationError):
+        # The same form sent twice at once: the first copy may have just
+        # booked this very slot. That is this visitor's booking, not a refusal.
+        existing = Booking.objects.filter(form_token=form_token).first()
+        if existing is not None:
+            return existing, None
+        raise
     booking = Booking(
         specialist=specialist,
         start=start,

@@ -160,8 +160,10 @@ def _booking_for_token(token):
 
 
 def _no_referrer(response):
-    # The private link must not leak to any site the page links to.
-    response["Referrer-Policy"] = "no-referrer"
+    # The private link must not leak to any site the page links to. Not
+    # "no-referrer": with it, Chromium sends "Origin: null" with the page's own
+    # forms, and Django's CSRF check (rightly) refuses them.
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

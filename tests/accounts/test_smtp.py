@@ -4,9 +4,6 @@ The server is aiosmtpd on 127.0.0.1, in a thread, for the length of one test.
 """
 
 import io
-import socket
-from email import message_from_bytes
-from email.policy import default as default_policy
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -17,27 +14,9 @@ from django.core.management import call_command
 
 from accounts.models import User
 from contact.models import ContactMessage
+from tests.smtp import Inbox, free_port, use_smtp
 
 PASSWORD = "a-long-test-password"
-
-
-def free_port():
-    """A port nothing listens on (the OS picked it, then it was released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    """aiosmtpd handler: keeps every message it accepts."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.content, policy=default_policy)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
 
 
 @pytest.fixture(autouse=True)
@@ -58,17 +37,6 @@ def smtp_server():
         yield controller, inbox
     finally:
         controller.stop()
-
-
-def use_smtp(settings, port):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from consultations.models import Booking
 from outbox.models import OutboxMessage
 from tests.factories import make_bookable_specialist, make_verified_user
 from tests.html import parse_html
-from tests.outbox.test_outbox import Inbox, free_port, use_smtp
+from tests.smtp import Inbox, free_port, use_smtp
 
 
 @pytest.fixture(autouse=True)

@@ -3,10 +3,7 @@ it goes out, never sent twice, and emptied of its private text once sent."""
 
 import contextlib
 import io
-import socket
 from datetime import timedelta
-from email import message_from_bytes
-from email.policy import default as default_policy
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -20,6 +17,7 @@ from django.utils import timezone
 from outbox import services
 from outbox.models import OutboxMessage
 from tests.factories import make_staff
+from tests.smtp import Inbox, free_port, use_smtp
 
 pytestmark = pytest.mark.django_db
 
@@ -38,36 +36,6 @@ def make_message(**overrides):
     message = EmailMessage(**fields)
     message.attach("appointment.ics", ICS, "text/calendar; method=REQUEST")
     return message
-
-
-def free_port():
-    """A port nothing listens on (the OS picked it, then it was released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Inbox:
-    """aiosmtpd handler: keeps every message it accepts."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = message_from_bytes(envelope.content, policy=default_policy)
-        self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 Message accepted for delivery"
-
-
-def use_smtp(settings, port):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
 
 
 def run_command(*args):

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "contact",
     "messaging",
     "outbox",
+    "questions",
     "consultations",
     "specialists",
     "pages",

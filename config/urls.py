@@ -12,6 +12,7 @@ from articles.sitemaps import ArticleSitemap
 from articles.views import markdown_image_upload, markdown_preview
 from pages.sitemaps import StaticPagesSitemap
 from pages.views import robots_txt
+from questions.sitemaps import QuestionSitemap
 from specialists.sitemaps import SpecialistSitemap
 
 
@@ -27,6 +28,7 @@ sitemaps = {
     "pages": StaticPagesSitemap,
     "articles": ArticleSitemap,
     "specialists": SpecialistSitemap,
+    "questions": QuestionSitemap,
 }
 
 urlpatterns = [
@@ -36,6 +38,7 @@ urlpatterns = [
     path("specialists/", include("specialists.urls")),
     path("contact/", include("contact.urls")),
     path("messages/", include("messaging.urls")),
+    path("questions/", include("questions.urls")),
     # allauth shows the authenticator QR code as a data: image: allowed here only.
     path(
         "accounts/2fa/totp/activate/",

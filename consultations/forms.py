@@ -4,6 +4,8 @@ from datetime import UTC, datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pages.fields import PlainTextField
+
 from .models import Availability, Booking, DateOff, WeeklyWindow
 
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
@@ -45,6 +47,7 @@ class BookingForm(forms.ModelForm):
     class Meta:
         model = Booking
         fields = ["name", "email", "preferred_format", "contact_preferences", "note"]
+        field_classes = {"note": PlainTextField}
         labels = {"name": _("Your name (a first name or an alias is enough)")}
         help_texts = {
             "contact_preferences": _("For example: email only, no voicemail, safe times to call."),

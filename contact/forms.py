@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pages.fields import PlainTextField
+
 from .models import MAX_LENGTH, ContactMessage
 
 
@@ -8,6 +10,7 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = ContactMessage
         fields = ["subject", "message"]
+        field_classes = {"message": PlainTextField}
         widgets = {
             "message": forms.Textarea(attrs={"rows": 8, "maxlength": MAX_LENGTH})
         }

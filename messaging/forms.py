@@ -1,20 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from pages.fields import PlainTextField
+
 from .models import MAX_LENGTH
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(
+    body = PlainTextField(
         label=_("Message"),
         max_length=MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_LENGTH}),
         help_text=_("Plain text, up to 5,000 characters."),
     )
-
-    def clean_body(self):
-        # Browsers send line breaks as CRLF; store them one way.
-        return self.cleaned_data["body"].replace("\r\n", "\n")
 
 
 class ReportForm(forms.Form):

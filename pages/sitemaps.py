@@ -8,6 +8,7 @@ class StaticPagesSitemap(Sitemap):
             "pages:home",
             "articles:list",
             "specialists:list",
+            "questions:list",
             "consultations:free",
             "pages:privacy",
         ]

@@ -114,3 +114,13 @@ def test_contact_messages_are_listed_and_searchable_in_the_admin(admin_client, d
     content = response.content.decode()
     assert "About cookies" in content
     assert "Something else" not in content
+
+
+def test_a_full_length_message_with_browser_line_breaks_is_accepted(verified_client):
+    # A browser counts each line break as one character but sends CRLF.
+    message = ("x" * 99 + "\r\n") * 49 + "x" * 100  # 5,000 characters as typed
+
+    response = verified_client.post(URL, {"subject": "Long", "message": message})
+
+    assert response.status_code == 302
+    assert len(ContactMessage.objects.get().message) == 5000

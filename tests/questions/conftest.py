@@ -1,0 +1,73 @@
+import itertools
+
+import pytest
+
+from articles.models import Topic
+from questions.models import Answer, Question
+from tests.factories import make_specialist, make_verified_user
+
+_counter = itertools.count(1)
+
+# The asker of an anonymous question: neither may ever reach the public.
+ASKER_NAME = "Zelda Quillfeather"
+ASKER_EMAIL = "zelda.asker@example.org"
+
+
+def make_question(**overrides):
+    n = next(_counter)
+    fields = {
+        "title": f"How do I cope, part {n}?",
+        "body": f"Details of question {n}.",
+        "is_anonymous": True,
+    }
+    fields.update(overrides)
+    if "author" not in fields:
+        fields["author"] = make_verified_user()
+    return Question.objects.create(**fields)
+
+
+def make_answer(question, **overrides):
+    n = next(_counter)
+    fields = {"body": f"Answer text {n}."}
+    fields.update(overrides)
+    if "specialist" not in fields:
+        fields["specialist"] = make_specialist()
+    return Answer.objects.create(question=question, **fields)
+
+
+@pytest.fixture
+def topic(db):
+    return Topic.objects.create(name="Workplace harassment", slug="workplace")
+
+
+@pytest.fixture
+def asker(db):
+    return make_verified_user(email=ASKER_EMAIL, name=ASKER_NAME)
+
+
+@pytest.fixture
+def question(asker, topic):
+    return make_question(
+        author=asker,
+        topic=topic,
+        title="How do I talk to my manager?",
+        body="It started months ago.\nI do not know where to begin.",
+    )
+
+
+@pytest.fixture
+def specialist(db):
+    return make_specialist(
+        user=make_verified_user(email="rowan@example.org"),
+        display_name="Rowan Ash",
+        slug="rowan-ash",
+        headline="Clinical psychologist",
+        offers_free_consultation=True,
+    )
+
+
+@pytest.fixture
+def answer(question, specialist):
+    return make_answer(
+        question, specialist=specialist, body="Start by writing it down."
+    )

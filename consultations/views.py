@@ -46,7 +46,7 @@ def _manage_url(request):
     )
 
 
-def _slot_picker_context(request, specialist, time_zone, *, exclude=None):
+def _slot_picker_context(specialist, time_zone):
     free = services.free_slots(specialist)
     return {
         "specialist": specialist,
@@ -65,7 +65,7 @@ def book(request, slug):
     if start is None:
         if request.method == "POST":
             messages.warning(request, _("Please choose a time from the list."))
-        context = _slot_picker_context(request, specialist, time_zone)
+        context = _slot_picker_context(specialist, time_zone)
         status = 400 if request.method == "POST" else 200
         return render(request, "consultations/slot_picker.html", context, status=status)
 
@@ -99,7 +99,7 @@ def book(request, slug):
                 request,
                 _("Sorry, this time was just taken. Please choose another one."),
             )
-            context = _slot_picker_context(request, specialist, time_zone)
+            context = _slot_picker_context(specialist, time_zone)
             return render(
                 request, "consultations/slot_picker.html", context, status=409
             )
@@ -159,21 +159,24 @@ def _booking_for_token(token):
     return booking
 
 
-def _no_referrer(response):
-    # The private link must not leak to any site the page links to. Not
-    # "no-referrer": with it, Chromium sends "Origin: null" with the page's own
-    # forms, and Django's CSRF check (rightly) refuses them.
+def _private(response):
+    """A page or file behind the private link: the link (in the address) must
+    not leak to any other site. Not "no-referrer": with it, Chromium sends
+    "Origin: null" with the page's own forms, which Django's CSRF check
+    (rightly) refuses."""
     response["Referrer-Policy"] = "same-origin"
     return response
 
 
+def _visitor_zone(request, booking):
+    """The zone the visitor chose on this page, else the one they booked in."""
+    data = request.POST if "tz" in request.POST else request.GET
+    return TimeZoneForm(data).time_zone() if "tz" in data else booking.visitor_time_zone
+
+
 def manage(request, token):
     booking = _booking_for_token(token)
-    time_zone = (
-        TimeZoneForm(request.GET).time_zone()
-        if "tz" in request.GET
-        else booking.visitor_time_zone
-    )
+    time_zone = _visitor_zone(request, booking)
     context = {
         "booking": booking,
         "token": token,
@@ -181,7 +184,7 @@ def manage(request, token):
         "time_zone": time_zone,
         "cancel_form": CancelForm(),
     }
-    return _no_referrer(render(request, "consultations/manage.html", context))
+    return _private(render(request, "consultations/manage.html", context))
 
 
 def manage_ics(request, token):
@@ -195,7 +198,7 @@ def manage_ics(request, token):
     )
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="appointment.ics"'
-    return _no_referrer(response)
+    return _private(response)
 
 
 def manage_cancel(request, token):
@@ -215,11 +218,7 @@ def manage_cancel(request, token):
 
 def manage_reschedule(request, token):
     booking = _booking_for_token(token)
-    time_zone = (
-        TimeZoneForm(request.GET or request.POST).time_zone()
-        if ("tz" in request.GET or "tz" in request.POST)
-        else booking.visitor_time_zone
-    )
+    time_zone = _visitor_zone(request, booking)
     status = 200
     if request.method == "POST":
         start = parse_slot(request.POST.get("slot"))
@@ -247,8 +246,8 @@ def manage_reschedule(request, token):
                 ),
             )
             return redirect("consultations:manage", token=token)
-    context = _slot_picker_context(request, booking.specialist, time_zone)
+    context = _slot_picker_context(booking.specialist, time_zone)
     context.update(booking=booking, token=token, rescheduling=True)
-    return _no_referrer(
+    return _private(
         render(request, "consultations/slot_picker.html", context, status=status)
     )

@@ -233,6 +233,9 @@ def test_visitor_picks_another_time_from_the_private_link(
     page = new_page(timezone_id=VISITOR_ZONE)
     page.goto(manage_link)
     page.get_by_role("link", name="Choose another time").click()
+    # The link carries the visitor's zone, so the page does not reload itself.
+    expect(page).to_have_url(re.compile(r"/reschedule/\?tz=America(%2F|/)New_York$"))
+    expect(page.locator(".tz-note")).to_contain_text(VISITOR_ZONE)
     axe(page)
     date, time = when(free[2], VISITOR_ZONE)
     page.get_by_role("button", name=time).first.click()

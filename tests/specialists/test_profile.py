@@ -328,3 +328,18 @@ def test_profile_page_makes_at_most_6_queries(
     assert parse_html(response.content).find("img", class_="profile-photo").attrs[
         "alt"
     ] == ("Photo of Dr Rowan Example")
+
+
+def test_dashboard_links_to_availability_consultations_and_messages(specialist_client):
+    create(specialist_client)
+
+    page = parse_html(specialist_client.get("/specialists/me/").content)
+
+    assert page.find("title").text == "Your specialist profile"
+    links = [a.attrs["href"] for a in page.find("main").find_all("a")]
+    for href in [
+        "/specialists/me/availability/",
+        "/specialists/me/consultations/",
+        "/messages/",
+    ]:
+        assert href in links

@@ -15,11 +15,11 @@ def parse_slot(value):
     """An ISO 8601 UTC instant from the slot picker; None if it is not one."""
     try:
         start = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
+        if start.tzinfo is None or not 2000 <= start.year <= 2100:
+            return None
+        return start.astimezone(UTC)
+    except (TypeError, ValueError, OverflowError):
         return None
-    if start.tzinfo is None:
-        return None
-    return start.astimezone(UTC)
 
 
 class TimeZoneForm(forms.Form):

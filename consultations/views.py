@@ -71,7 +71,7 @@ def book(request, slug):
 
     initial = {"slot": start.isoformat(), "token": secrets.token_urlsafe(24)}
     if request.user.is_authenticated:
-        initial.update(name=request.user.get_short_name(), email=request.user.email)
+        initial.update(name=request.user.name, email=request.user.email)
     form = BookingForm(request.POST or None, initial=initial, specialist=specialist)
     status = 200
     if form.is_valid():

@@ -77,7 +77,8 @@ class Conversation(models.Model):
             return self.specialist.display_name
         if self.user is None:
             return _("Deleted account")
-        return self.user.get_short_name()
+        # Never the email address: people write under the name they chose.
+        return self.user.name or _("A visitor")
 
     def is_unread_for(self, user):
         read_at = (

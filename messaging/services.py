@@ -103,8 +103,11 @@ def mark_read(*, conversation, user):
 
 
 def block(*, conversation, user):
-    conversation.blocked_by = conversation.side_of(user)
-    conversation.save(update_fields=["blocked_by"])
+    """Blocks the conversation. A block stands until the side that made it
+    lifts it: the other side cannot replace it with its own and unblock."""
+    if not conversation.blocked_by:
+        conversation.blocked_by = conversation.side_of(user)
+        conversation.save(update_fields=["blocked_by"])
     return conversation
 
 

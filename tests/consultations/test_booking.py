@@ -287,3 +287,15 @@ def test_per_email_rate_limit_counts_across_addresses(client, db):
         )
     assert response.status_code == 429
     assert "Too many booking attempts" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "slot", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59+00:00"]
+)
+def test_a_slot_at_the_edge_of_time_is_refused_not_an_error(client, specialist, slot):
+    response = client.get(
+        "/specialists/rowan/book/", {"slot": slot, "tz": "Pacific/Kiritimati"}
+    )
+
+    assert response.status_code == 200
+    assert 'class="slot"' in response.content.decode()

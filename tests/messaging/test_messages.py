@@ -271,3 +271,30 @@ def test_inbox_and_conversation_query_counts_stay_small(
         person.get("/messages/")
     with django_assert_max_num_queries(10):
         person.get(Conversation.objects.get().get_absolute_url())
+
+
+def test_the_other_side_cannot_lift_a_block_by_blocking_too(people):
+    person = client_for(people["person"])
+    send(person)
+    conversation = Conversation.objects.get()
+    specialist_client = client_for(people["specialist"].user)
+
+    person.post(f"/messages/{conversation.pk}/block/")
+    specialist_client.post(f"/messages/{conversation.pk}/block/")
+    specialist_client.post(f"/messages/{conversation.pk}/block/", {"action": "unblock"})
+    specialist_client.post(conversation.get_absolute_url(), {"body": "Let me in"})
+
+    conversation.refresh_from_db()
+    assert conversation.blocked_by == Conversation.Side.USER
+    assert Message.objects.count() == 1
+
+
+def test_a_writer_without_a_name_is_never_shown_by_email_address(people):
+    people["person"].name = ""
+    people["person"].save()
+    send(client_for(people["person"]))
+
+    inbox = client_for(people["specialist"].user).get("/messages/").content.decode()
+
+    assert "person@example.org" not in inbox
+    assert "A visitor" in inbox

@@ -25,7 +25,7 @@ from .models import SLOT
 ICS_FILENAME = "appointment.ics"
 
 
-def send_booking_confirmed(booking, manage_url):
+def send_booking_confirmed(booking, manage_url, *, to_specialist=True):
     """To the visitor (with their private manage link) and to the specialist."""
     start = booking.start
     _send(
@@ -40,6 +40,8 @@ def send_booking_confirmed(booking, manage_url):
             _calendar_paragraph(),
         ),
     )
+    if not to_specialist:
+        return
     _send(
         booking,
         to_visitor=False,

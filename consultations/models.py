@@ -140,6 +140,8 @@ class Booking(models.Model):
     reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The visitor may fix a typo in their address once, right after booking.
+    email_corrected = models.BooleanField(default=False, editable=False)
     # Set when personal data is purged; the row stays for anonymous counts.
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 

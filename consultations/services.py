@@ -183,13 +183,42 @@ def mark(*, booking, status):
     return booking
 
 
+CORRECTION_WINDOW = timedelta(minutes=30)
+
+
+def can_correct_email(booking, *, now=None):
+    """Once, within half an hour of booking: a typo fix, not a way to make the
+    site email any address again and again."""
+    now = now or timezone.now()
+    return (
+        booking.is_upcoming
+        and not booking.email_corrected
+        and booking.created_at >= now - CORRECTION_WINDOW
+    )
+
+
 def correct_email(*, booking, email, manage_url):
     """Fixes a typo in the visitor's address right after booking, and sends
-    the confirmation again to the right one."""
+    the confirmation again, to the visitor only, at the right address."""
+    if not can_correct_email(booking):
+        raise ValidationError(
+            _(
+                "This address can no longer be changed here. Please book again if it was wrong."
+            ),
+            code="too_late",
+        )
     check_limits(specialist=booking.specialist, email=email, exclude=booking)
     token = booking.new_manage_token()
     with transaction.atomic():
         booking.email = email
-        booking.save(update_fields=["email", "manage_token_hash", "updated_at"])
-        emails.send_booking_confirmed(booking, manage_url(token))
+        booking.email_corrected = True
+        booking.save(
+            update_fields=[
+                "email",
+                "email_corrected",
+                "manage_token_hash",
+                "updated_at",
+            ]
+        )
+        emails.send_booking_confirmed(booking, manage_url(token), to_specialist=False)
     return token

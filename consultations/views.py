@@ -124,8 +124,13 @@ def booked(request):
     """The confirmation page, for the browser that just booked."""
     booking = get_object_or_404(Booking, pk=request.session.get(SESSION_KEY, 0))
     form = EmailCorrectionForm(request.POST or None, initial={"email": booking.email})
-    if form.is_valid() and booking.is_upcoming:
+    if form.is_valid():
         try:
+            if ratelimit.booking_refused(request, form.cleaned_data["email"]):
+                raise ValidationError(
+                    _("Too many booking attempts. Please wait an hour and try again."),
+                    code="rate_limited",
+                )
             services.correct_email(
                 booking=booking,
                 email=form.cleaned_data["email"],
@@ -142,6 +147,7 @@ def booked(request):
     context = {
         "booking": booking,
         "form": form,
+        "can_correct": services.can_correct_email(booking),
         "local_start": booking.start.astimezone(ZoneInfo(booking.visitor_time_zone)),
     }
     return render(request, "consultations/booked.html", context)

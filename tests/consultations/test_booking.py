@@ -299,3 +299,29 @@ def test_a_slot_at_the_edge_of_time_is_refused_not_an_error(client, specialist, 
 
     assert response.status_code == 200
     assert 'class="slot"' in response.content.decode()
+
+
+def test_the_address_can_be_corrected_once_and_only_the_visitor_is_emailed(
+    client, specialist, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.post("/specialists/rowan/book/", booking_data(first_free_slot(specialist)))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/consultations/booked/", {"email": "first@example.org"})
+        second = client.post("/consultations/booked/", {"email": "victim@example.org"})
+
+    assert "can no longer be changed" in second.content.decode()
+    assert Booking.objects.get().email == "first@example.org"
+    recipients = [address for m in mailoutbox for address in m.to]
+    assert not any("victim@example.org" in r for r in recipients)
+    assert not any(specialist.user.email in r for r in recipients)
+
+
+def test_the_address_cannot_be_corrected_after_half_an_hour(client, specialist):
+    client.post("/specialists/rowan/book/", booking_data(first_free_slot(specialist)))
+    Booking.objects.update(created_at=timezone.now() - timedelta(minutes=31))
+
+    response = client.post("/consultations/booked/", {"email": "other@example.org"})
+
+    assert Booking.objects.get().email == "sam@example.org"
+    assert "Correct it" not in response.content.decode()

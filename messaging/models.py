@@ -124,8 +124,9 @@ class Report(models.Model):
     message = models.ForeignKey(
         Message, on_delete=models.CASCADE, related_name="reports"
     )
+    # The reporter's words go with their account.
     reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True
     )
     reason = models.CharField(_("reason"), max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SpecialistsConfig(AppConfig):
     name = "specialists"
     verbose_name = _("Specialists")
+
+    def ready(self):
+        from . import personal_data  # noqa: F401

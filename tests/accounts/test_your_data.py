@@ -74,3 +74,73 @@ def test_deleting_removes_the_account_and_everything_only_theirs(client, db):
     assert not EmailAddress.objects.filter(email="writer@example.org").exists()
     assert not ContactMessage.objects.exists()
     assert "_auth_user_id" not in client.session
+
+
+def test_every_model_with_a_user_is_covered_by_your_data():
+    """A new table holding a user's data must be added to accounts.personal_data
+    (listed, exported) before this test passes again."""
+    from django.apps import apps
+
+    from accounts import personal_data
+
+    titles = {str(title) for title, _collect in personal_data._sections}
+    covered = {
+        "accounts.User": "Account",
+        "account.EmailAddress": "Email addresses",
+        "mfa.Authenticator": "Two-factor authentication",
+        "contact.ContactMessage": "Messages to us",
+        "specialists.Specialist": "Your specialist profile",
+        "messaging.Conversation": "Messages you sent",
+        "messaging.Message": "Messages you sent",
+        "messaging.Report": "Messages you reported",
+        "questions.Question": None,
+        "questions.Answer": None,
+        "questions.Vote": None,
+        "questions.Report": None,
+    }
+    user_model = apps.get_model("accounts", "User")
+    holding = set()
+    for model in apps.get_models():
+        if model._meta.app_label in (
+            "admin",
+            "sessions",
+            "usersessions",
+            "socialaccount",
+        ):
+            continue
+        if model._meta.label.startswith(("auth.", "account.EmailConfirmation")):
+            continue
+        if model.__name__.startswith("Historical"):
+            continue
+        for field in model._meta.get_fields():
+            if getattr(field, "related_model", None) is user_model and field.concrete:
+                holding.add(model._meta.label)
+    assert holding - set(covered) == set(), "add these to accounts/personal_data"
+    for label, title in covered.items():
+        if title:
+            assert title in titles, label
+
+
+def test_your_data_lists_bookings_made_with_the_accounts_address(client, db):
+    from consultations import services
+    from tests.factories import make_bookable_specialist
+
+    user = make_writer()
+    specialist = make_bookable_specialist(display_name="Rowan")
+    services.book_consultation(
+        specialist=specialist,
+        start=services.free_slots(specialist)[0],
+        form_token="t",
+        manage_url=lambda token: "http://testserver/x/",
+        name="Sam",
+        email="Writer@Example.org",
+        preferred_format="video",
+        note="My private note",
+    )
+    client.force_login(user)
+
+    data = json.loads(client.get("/account/data/download/").content)
+
+    [booking] = data["Free consultations booked with your email"]
+    assert booking["specialist"] == "Rowan"
+    assert booking["note"] == "My private note"

@@ -163,3 +163,18 @@ def test_availability_needs_a_profile(client, db):
     assert client.get("/specialists/me/availability/").status_code == 404
     assert not Availability.objects.exists()
     assert not WeeklyWindow.objects.exists()
+
+
+def test_a_specialist_leaving_cancels_upcoming_consultations_and_tells_visitors(
+    specialist_client, mailoutbox, django_capture_on_commit_callbacks
+):
+    specialist = specialist_client.specialist
+    book(specialist, services.free_slots(specialist)[0])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        specialist_client.post("/account/delete/", {"password": "a-long-test-password"})
+
+    assert not Booking.objects.exists()
+    told = [m for m in mailoutbox if any("v1@example.org" in to for to in m.to)]
+    assert any("cancel" in m.subject.lower() for m in told)
+    assert any("text/calendar" in str(a) for m in told for a in m.attachments)

@@ -27,6 +27,12 @@ def has_verified_email(user):
     return EmailAddress.objects.filter(user=user, verified=True).exists()
 
 
+def verify_first(request, next_url=None):
+    """The answer to a logged-in user whose email is not verified yet."""
+    context = {"email": request.user.email, "next": next_url or request.get_full_path()}
+    return render(request, "accounts/verify_first.html", context, status=403)
+
+
 def account_required(action):
     """Decorates a view that needs a logged-in user with a verified email.
 
@@ -42,10 +48,7 @@ def account_required(action):
                 context = {"prompt": prompt, "next": request.get_full_path()}
                 return render(request, "accounts/gate.html", context)
             if not has_verified_email(user):
-                context = {"email": user.email, "next": request.get_full_path()}
-                return render(
-                    request, "accounts/verify_first.html", context, status=403
-                )
+                return verify_first(request)
             return view(request, *args, **kwargs)
 
         return wrapped

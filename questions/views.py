@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from accounts.gating import account_required
+from accounts.gating import account_required, has_verified_email, verify_first
 from specialists.models import Specialist
 
 from . import services
@@ -191,6 +191,8 @@ def mark_helpful(request, pk):
     answer = _visible_answer(pk)
     if not request.user.is_authenticated:
         return redirect_to_login(answer.question.get_absolute_url())
+    if not has_verified_email(request.user):
+        return verify_first(request, answer.question.get_absolute_url())
     try:
         services.mark_helpful(answer=answer, user=request.user)
     except ValidationError as error:
@@ -227,6 +229,8 @@ def report_answer(request, pk):
 def _report(request, *, page, **target):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
+    if not has_verified_email(request.user):
+        return verify_first(request)
     form = ReportForm(request.POST or None)
     if form.is_valid():
         services.report(

@@ -33,7 +33,11 @@ def booking(db):
 
 
 def move_to(booking, delta):
-    Booking.objects.filter(pk=booking.pk).update(start=timezone.now() + delta)
+    # As if booked two days before that time.
+    start = timezone.now() + delta
+    Booking.objects.filter(pk=booking.pk).update(
+        start=start, created_at=start - timedelta(days=2)
+    )
     booking.refresh_from_db()
 
 
@@ -110,3 +114,16 @@ def test_purge_deletes_old_sent_emails_too(booking, django_capture_on_commit_cal
 
     assert "Deleted 2 sent emails." in output
     assert not OutboxMessage.objects.exists()
+
+
+def test_no_reminder_for_a_consultation_booked_less_than_a_day_ahead(
+    booking, mailoutbox, django_capture_on_commit_callbacks
+):
+    Booking.objects.filter(pk=booking.pk).update(
+        start=timezone.now() + timedelta(hours=13), created_at=timezone.now()
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        run("send_reminders")
+
+    assert reminder_subjects(mailoutbox) == []

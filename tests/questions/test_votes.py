@@ -155,3 +155,18 @@ def test_the_database_allows_one_accepted_answer_per_question(question):
 
     with pytest.raises(IntegrityError):
         make_answer(question, is_accepted=True)
+
+
+def test_an_unverified_user_cannot_vote_or_report(client, answer):
+    from questions.models import Report
+    from tests.factories import make_user
+
+    client.force_login(make_user())
+
+    vote = client.post(f"/questions/answers/{answer.pk}/helpful/")
+    report = client.post(f"/questions/answers/{answer.pk}/report/", {"reason": "spam"})
+
+    assert vote.status_code == 403
+    assert report.status_code == 403
+    assert not Vote.objects.exists()
+    assert not Report.objects.exists()

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from consultations import emails
@@ -13,7 +14,8 @@ AHEAD = timedelta(hours=24)
 class Command(BaseCommand):
     help = (
         "Emails a reminder for each confirmed free consultation starting within "
-        "the next 24 hours that has not had one. Safe to run every few minutes "
+        "the next 24 hours that has not had one (none for a consultation booked "
+        "less than a day ahead). Safe to run every few minutes "
         "from cron: each booking is claimed before its reminder is queued, so "
         "running it twice (or twice at once) sends one reminder."
     )
@@ -30,6 +32,8 @@ class Command(BaseCommand):
             reminder_sent_at__isnull=True,
             start__gt=now,
             start__lte=now + AHEAD,
+            # Booked less than a day ahead: the confirmation was the reminder.
+            created_at__lte=F("start") - AHEAD,
         ).select_related("specialist__user")
         sent = 0
         for booking in due:

@@ -42,8 +42,9 @@ class Conversation(models.Model):
         null=True,
         related_name="conversations",
     )
+    # Null once the specialist leaves: the person keeps their thread too.
     specialist = models.ForeignKey(
-        Specialist, on_delete=models.CASCADE, related_name="conversations"
+        Specialist, on_delete=models.SET_NULL, null=True, related_name="conversations"
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_message_at = models.DateTimeField(null=True, blank=True)
@@ -74,6 +75,8 @@ class Conversation(models.Model):
 
     def other_name(self, user):
         if self.side_of(user) == self.Side.USER:
+            if self.specialist is None:
+                return _("A specialist who has left")
             return self.specialist.display_name
         if self.user is None:
             return _("Deleted account")

@@ -17,6 +17,11 @@ NOTIFY_AT_MOST_EVERY = timedelta(hours=1)
 
 
 def _check_can_send(*, conversation, sender):
+    if conversation.user_id is None or conversation.specialist_id is None:
+        raise ValidationError(
+            _("The other person has left the site: messages can no longer be sent."),
+            code="left",
+        )
     if conversation.blocked_by:
         raise ValidationError(
             _(

@@ -298,3 +298,19 @@ def test_a_writer_without_a_name_is_never_shown_by_email_address(people):
 
     assert "person@example.org" not in inbox
     assert "A visitor" in inbox
+
+
+def test_a_specialist_leaving_keeps_the_thread_for_the_person(people):
+    person = client_for(people["person"])
+    send(person, "My own words")
+    people["specialist"].user.delete()
+
+    conversation = Conversation.objects.get()
+    page = person.get(conversation.get_absolute_url())
+    refused = person.post(conversation.get_absolute_url(), {"body": "Hello?"})
+
+    assert "My own words" in page.content.decode()
+    assert "A specialist who has left" in page.content.decode()
+    assert refused.status_code == 400
+    assert "The other person has left the site" in refused.content.decode()
+    assert Message.objects.count() == 1

@@ -136,7 +136,8 @@ def card_names(page):
 def expect_loaded(image, width):
     """The image is shown, served from MEDIA_ROOT at its natural width."""
     expect(image).to_be_visible()
-    assert image.evaluate("img => img.complete && img.naturalWidth") == width
+    # decode() waits until the image has loaded (visible is not yet loaded).
+    assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") == width
 
 
 def query_of(page):
@@ -312,7 +313,7 @@ def test_verified_user_creates_a_profile_with_a_photo_and_submits_it_for_review(
 
     expect(page).to_have_url(f"{live_server.url}/specialists/me/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your specialist profile")
-    expect(page.get_by_role("heading", level=2)).to_have_text(
+    expect(page.get_by_role("heading", level=2).first).to_have_text(
         "Status: Waiting for review"
     )
     saved = page.get_by_role("status").get_by_text("Your profile has been saved.")
@@ -431,7 +432,7 @@ def test_staff_request_changes_and_the_specialist_reads_the_reason(
     specialist = new_page()
     log_in(specialist, live_server, pending_profile.user)
     specialist.goto(live_server.url + "/specialists/me/")
-    expect(specialist.get_by_role("heading", level=2)).to_have_text(
+    expect(specialist.get_by_role("heading", level=2).first).to_have_text(
         "Status: Changes requested"
     )
     expect(specialist.locator(".review-note")).to_have_text(reason)

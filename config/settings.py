@@ -60,6 +60,7 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 
 INSTALLED_APPS = [
+    "core",
     "accounts",
     "articles",
     "contact",

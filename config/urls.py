@@ -10,6 +10,8 @@ from django.views.static import serve
 
 from articles.sitemaps import ArticleSitemap
 from articles.views import markdown_image_upload, markdown_preview
+from consultations import urls as consultations_urls
+from messaging import urls as messaging_urls
 from pages.sitemaps import StaticPagesSitemap
 from pages.views import robots_txt
 from questions.sitemaps import QuestionSitemap
@@ -31,13 +33,29 @@ sitemaps = {
     "questions": QuestionSitemap,
 }
 
+# Each app owns its routes, also those of its pages that sit under another
+# app's prefix (booking at /specialists/<slug>/book/). Django gives every
+# include its own namespace, so such an app is one include of its route lists,
+# each mounted here under its prefix: the names stay consultations:book and
+# messaging:start.
+consultations_routes = [
+    path("consultations/", include(consultations_urls.urlpatterns)),
+    path("specialists/", include(consultations_urls.specialist_urlpatterns)),
+]
+messaging_routes = [
+    path("messages/", include(messaging_urls.urlpatterns)),
+    path("specialists/", include(messaging_urls.specialist_urlpatterns)),
+]
+
 urlpatterns = [
     path("", include("pages.urls")),
     path("articles/", include("articles.urls")),
-    path("consultations/", include("consultations.urls")),
+    # Before specialists' own routes, so that its <slug:slug>/ patterns can
+    # never take specialists/me/consultations/ and the like.
+    path("", include((consultations_routes, consultations_urls.app_name))),
+    path("", include((messaging_routes, messaging_urls.app_name))),
     path("specialists/", include("specialists.urls")),
     path("contact/", include("contact.urls")),
-    path("messages/", include("messaging.urls")),
     path("questions/", include("questions.urls")),
     # allauth shows the authenticator QR code as a data: image: allowed here only.
     path(

@@ -50,7 +50,7 @@ def availability(request):
             ]
             specialist.save(update_fields=["offers_free_consultation", "updated_at"])
         messages.success(request, _("Your availability has been saved."))
-        return redirect("specialists:availability")
+        return redirect("consultations:availability")
     context = {
         "specialist": specialist,
         "form": form,
@@ -105,4 +105,4 @@ def update_consultation(request, pk):
             raise ValidationError(_("Unknown action."), code="action")
     except ValidationError as error:
         messages.error(request, error.messages[0])
-    return redirect("specialists:consultations")
+    return redirect("consultations:specialist_consultations")

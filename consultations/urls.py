@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import specialist_views, views
 
 app_name = "consultations"
 
+# Under /consultations/: the visitor's pages, reached from the booking emails.
 urlpatterns = [
     path("free/", views.free_consultation, name="free"),
     path("booked/", views.booked, name="booked"),
@@ -15,4 +16,21 @@ urlpatterns = [
         views.manage_reschedule,
         name="manage_reschedule",
     ),
+]
+
+# Under /specialists/: booking sits on the profile's address, and the
+# specialist's own pages next to their dashboard (me/).
+specialist_urlpatterns = [
+    path("me/availability/", specialist_views.availability, name="availability"),
+    path(
+        "me/consultations/",
+        specialist_views.consultations,
+        name="specialist_consultations",
+    ),
+    path(
+        "me/consultations/<int:pk>/",
+        specialist_views.update_consultation,
+        name="update",
+    ),
+    path("<slug:slug>/book/", views.book, name="book"),
 ]

@@ -5,7 +5,6 @@ from django.views.decorators.http import require_POST
 from markdownx.views import ImageUploadView
 
 from accounts.gating import has_verified_email
-from specialists.models import Specialist
 
 from . import pagecache
 from .forms import ImageUploadForm
@@ -36,10 +35,8 @@ def article_detail(request, slug):
     )
     url = request.build_absolute_uri(article.get_absolute_url())
     pagecache.remember_version(request, article)
-    topic_ids = [topic.pk for topic in article.topics.all()]
     context = {
         "article": article,
-        "specialists": Specialist.objects.matching_topics(topic_ids)[:3],
         "canonical_url": url,
         "share_links": share_links(url, article.title),
         "json_ld": article_json_ld(article, url),

@@ -1,0 +1,16 @@
+"""What other apps' pages show of the specialists, without importing them."""
+
+from django import template
+
+from specialists.models import Specialist
+
+register = template.Library()
+
+
+@register.inclusion_tag("specialists/_for_topics.html")
+def specialists_for_topics(topics, limit=3):
+    """Up to `limit` approved specialists who work on any of these topics,
+    featured first: one query. Pass topics already loaded (a prefetched
+    `article.topics.all`) and reading their keys costs nothing more."""
+    topic_ids = [topic.pk for topic in topics]
+    return {"specialists": Specialist.objects.matching_topics(topic_ids)[:limit]}

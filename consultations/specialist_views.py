@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.gating import account_required
+from specialists.ownership import own_specialist
 
 from . import services
 from .forms import (
@@ -22,15 +23,9 @@ from .forms import (
 from .models import Availability, Booking
 
 
-def _own_specialist(request):
-    from specialists.models import Specialist
-
-    return get_object_or_404(Specialist, user=request.user)
-
-
 @account_required("specialist_profile")
 def availability(request):
-    specialist = _own_specialist(request)
+    specialist = own_specialist(request)
     availability, _created = Availability.objects.get_or_create(specialist=specialist)
     data = request.POST or None
     form = AvailabilityForm(
@@ -63,7 +58,7 @@ def availability(request):
 
 @account_required("specialist_profile")
 def consultations(request):
-    specialist = _own_specialist(request)
+    specialist = own_specialist(request)
     now = timezone.now()
     bookings = Booking.objects.filter(specialist=specialist, anonymised_at__isnull=True)
     context = {
@@ -82,7 +77,7 @@ def consultations(request):
 @require_POST
 @account_required("specialist_profile")
 def update_consultation(request, pk):
-    specialist = _own_specialist(request)
+    specialist = own_specialist(request)
     booking = get_object_or_404(Booking, pk=pk, specialist=specialist)
     action = request.POST.get("action")
     try:

@@ -46,6 +46,10 @@ class Language(models.Model):
 
 
 class SpecialistQuerySet(models.QuerySet):
+    def owned_by(self, user):
+        """The profile of this account (there is at most one)."""
+        return self.filter(user=user)
+
     def approved(self):
         return self.filter(status=Specialist.Status.APPROVED)
 

@@ -10,16 +10,12 @@ from accounts.gating import account_required
 from . import services
 from .forms import SpecialistForm
 from .models import Specialist
-
-
-def _own_profile(user):
-    """The logged-in user's profile, or 404."""
-    return get_object_or_404(Specialist, user=user)
+from .ownership import own_specialist
 
 
 @account_required("specialist_profile")
 def create_profile(request):
-    if Specialist.objects.filter(user=request.user).exists():
+    if Specialist.objects.owned_by(request.user).exists():
         return redirect("specialists:edit")  # one profile per account
     form = SpecialistForm(request.POST or None, request.FILES or None)
     if form.is_valid():
@@ -34,7 +30,7 @@ def create_profile(request):
 
 @account_required("specialist_profile")
 def edit_profile(request):
-    specialist = _own_profile(request.user)
+    specialist = own_specialist(request)
     form = SpecialistForm(
         request.POST or None, request.FILES or None, instance=specialist
     )
@@ -56,7 +52,7 @@ def edit_profile(request):
 
 @login_required
 def dashboard(request):
-    specialist = Specialist.objects.filter(user=request.user).first()
+    specialist = Specialist.objects.owned_by(request.user).first()
     if specialist is None:
         return redirect("specialists:new")
     return render(
@@ -69,7 +65,7 @@ def dashboard(request):
 @require_POST
 @login_required
 def submit_profile(request):
-    services.submit_for_review(specialist=_own_profile(request.user))
+    services.submit_for_review(specialist=own_specialist(request))
     messages.success(request, _("Thank you. Our team will review your profile soon."))
     return redirect("specialists:dashboard")
 

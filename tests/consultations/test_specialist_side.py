@@ -178,3 +178,21 @@ def test_a_specialist_leaving_cancels_upcoming_consultations_and_tells_visitors(
     told = [m for m in mailoutbox if any("v1@example.org" in to for to in m.to)]
     assert any("cancel" in m.subject.lower() for m in told)
     assert any("text/calendar" in str(a) for m in told for a in m.attachments)
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/specialists/me/availability/"),
+        ("get", "/specialists/me/consultations/"),
+        ("post", "/specialists/me/consultations/1/"),
+        ("get", "/specialists/me/edit/"),
+        ("post", "/specialists/me/submit/"),
+    ],
+)
+def test_every_page_of_ones_own_profile_is_404_without_a_profile(
+    client, db, method, url
+):
+    client.force_login(make_verified_user())
+
+    assert getattr(client, method)(url, {"action": "cancel"}).status_code == 404

@@ -1,14 +1,12 @@
-import zoneinfo
 from datetime import UTC, datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.timezones import TIME_ZONES
 from pages.fields import PlainTextField
 
 from .models import Availability, Booking, DateOff, WeeklyWindow
-
-TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 
 
 def parse_slot(value):

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from markdownx.widgets import AdminMarkdownxWidget
 
+from core.timezones import TimeZoneField
+
 from . import services
 from .forms import RequestChangesForm
 from .models import Approach, Language, Specialist
@@ -34,6 +36,12 @@ class SpecialistAdmin(admin.ModelAdmin):
     readonly_fields = ["submitted_at", "reviewed_at", "created_at", "updated_at"]
     formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
     actions = ["approve", "request_changes", "mark_verified"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "time_zone":  # a list, not the admin's text input
+            return db_field.formfield(form_class=TimeZoneField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     fieldsets = [
         (
             None,

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.timezones import TimeZoneField
+
 from .models import Specialist
 from .photos import process_photo
 
@@ -30,6 +32,7 @@ class SpecialistForm(forms.ModelForm):
             "offers_free_consultation",
             "accepting_new_clients",
         ]
+        field_classes = {"time_zone": TimeZoneField}
         widgets = {
             "topics": forms.CheckboxSelectMultiple,
             "approaches": forms.CheckboxSelectMultiple,

@@ -1,5 +1,3 @@
-import zoneinfo
-
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -10,8 +8,8 @@ from markdownx.models import MarkdownxField
 
 from articles.models import Topic
 from articles.rendering import render_markdown
+from core.timezones import validate_time_zone
 
-TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 CURRENCIES = ["AUD", "CAD", "CHF", "CZK", "DKK", "EUR", "GBP", "INR", "NOK", "PLN", "SEK", "USD"]  # fmt: skip
 
 
@@ -113,7 +111,7 @@ class Specialist(models.Model):
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
-        choices=[(z, z) for z in TIME_ZONES],
+        validators=[validate_time_zone],
         default="UTC",
     )
     years_of_practice = models.PositiveSmallIntegerField(

@@ -1,8 +1,8 @@
 from django import forms
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Topic
+from core.listing import FilterForm, LookupChoiceField
 from pages.fields import PlainTextField
 
 from .models import (
@@ -63,30 +63,13 @@ class ReportForm(forms.Form):
     )
 
 
-class QuestionFilterForm(forms.Form):
-    """The list's GET form. Every field is optional; an invalid one is
-    reported and left out of cleaned_data, so the other filter still applies."""
-
+class QuestionFilterForm(FilterForm):
     q = forms.CharField(label=_("Words"), required=False, max_length=100)
-    topic = forms.ChoiceField(label=_("Topic"), required=False)
+    topic = LookupChoiceField(label=_("Topic"), empty_label=_("Any topic"))
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        # One query; the options double as the lookup table for clean_topic().
-        self.topics = {t.slug: t for t in Topic.objects.only("name", "slug")}
-        self.fields["topic"].choices = [("", _("Any topic"))] + [
-            (slug, topic.name) for slug, topic in self.topics.items()
-        ]
-
-    def clean_topic(self):
-        return self.topics.get(self.cleaned_data["topic"])
-
-    def filter_params(self):
-        """The submitted filters without `page`, for pagination links."""
-        params = QueryDict(mutable=True)
-        for name in self.fields:
-            value = self.data.get(name, "")
-            if value:
-                params[name] = value
-        return params
+        # One query; the options double as the lookup table.
+        self.fields["topic"].set_options(
+            {t.slug: t for t in Topic.objects.only("name", "slug")}
+        )

@@ -11,7 +11,6 @@ unread count come on top for logged-in visitors.
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.gating import account_required, has_verified_email, verify_first
+from core.listing import filtered_page
 from specialists.models import Specialist
 
 from . import services
@@ -62,20 +62,20 @@ def filter_questions(questions, filters):
 
 
 def question_list(request):
-    form = QuestionFilterForm(request.GET)
-    form.is_valid()  # errors are shown; the valid filter still applies
     questions = (
-        filter_questions(Question.objects.published(), form.cleaned_data)
+        Question.objects.published()
         .with_answer_count()
         .select_related("topic", "author")
         # Meta.ordering does not apply to a query with GROUP BY (the count).
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(questions, PER_PAGE).get_page(request.GET.get("page"))
+    form, page, filter_params = filtered_page(
+        request, QuestionFilterForm, questions, filter_questions, per_page=PER_PAGE
+    )
     context = {
         "form": form,
         "page_obj": page,
-        "filter_params": form.filter_params(),
+        "filter_params": filter_params,
         "section": "questions",
     }
     return render(request, "questions/question_list.html", context)

@@ -9,14 +9,13 @@ again to validate, and again to render its options).
 """
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from articles.models import Topic
+from core.listing import FilterForm, LookupChoiceField, filtered_page
 
 from .models import Language, Specialist
 
@@ -30,18 +29,15 @@ FORMAT_FIELDS = {
 }
 
 
-class DirectoryFilterForm(forms.Form):
-    """Every field is optional; an invalid one is reported and left out of
-    cleaned_data, so the other filters still apply."""
-
+class DirectoryFilterForm(FilterForm):
     q = forms.CharField(
         label=_("Name or keyword"),
         required=False,
         max_length=100,
         help_text=_("Words in the name, headline or profile text."),
     )
-    topic = forms.ChoiceField(label=_("Topic"), required=False)
-    language = forms.ChoiceField(label=_("Language"), required=False)
+    topic = LookupChoiceField(label=_("Topic"), empty_label=_("Any topic"))
+    language = LookupChoiceField(label=_("Language"), empty_label=_("Any language"))
     format = forms.ChoiceField(
         label=_("Format"),
         required=False,
@@ -58,34 +54,15 @@ class DirectoryFilterForm(forms.Form):
     city = forms.CharField(label=_("City"), required=False, max_length=100)
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        # One query each; the options double as the lookup table for clean_*().
-        self.topics = {t.slug: t for t in Topic.objects.only("name", "slug")}
-        self.languages = {lang.code: lang for lang in Language.objects.all()}
-        self.fields["topic"].choices = [("", _("Any topic"))] + [
-            (slug, topic.name) for slug, topic in self.topics.items()
-        ]
-        self.fields["language"].choices = [("", _("Any language"))] + [
-            (code, lang.name) for code, lang in self.languages.items()
-        ]
+        # One query each; the options double as the lookup table.
+        self.fields["topic"].set_options(
+            {t.slug: t for t in Topic.objects.only("name", "slug")}
+        )
+        self.fields["language"].set_options(
+            {lang.code: lang for lang in Language.objects.all()}
+        )
         self.fields["country"].choices = [("", _("Any country")), *countries]
-
-    def clean_topic(self):
-        return self.topics.get(self.cleaned_data["topic"])
-
-    def clean_language(self):
-        return self.languages.get(self.cleaned_data["language"])
-
-    def filter_params(self):
-        """The submitted filters (without `page` and empty values), for
-        pagination links that keep them."""
-        params = QueryDict(mutable=True)
-        for name in self.fields:
-            value = self.data.get(name, "")
-            if value:
-                params[name] = value
-        return params
 
 
 def filter_specialists(specialists, filters):
@@ -114,20 +91,24 @@ def filter_specialists(specialists, filters):
 
 
 def directory(request):
-    form = DirectoryFilterForm(request.GET)
-    form.is_valid()  # errors are shown; the valid filters still apply
     specialists = (
-        filter_specialists(Specialist.objects.approved(), form.cleaned_data)
+        Specialist.objects.approved()
         .featured_first()
         # The cards never show the long texts.
         .defer("bio", "bio_html", "qualifications", "review_note")
         .prefetch_related("topics", "languages")
     )
-    page = Paginator(specialists, PER_PAGE).get_page(request.GET.get("page"))
+    form, page, filter_params = filtered_page(
+        request,
+        DirectoryFilterForm,
+        specialists,
+        filter_specialists,
+        per_page=PER_PAGE,
+    )
     context = {
         "form": form,
         "page_obj": page,
-        "filter_params": form.filter_params(),
+        "filter_params": filter_params,
         "section": "specialists",
     }
     return render(request, "specialists/specialist_list.html", context)

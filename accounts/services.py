@@ -6,9 +6,10 @@ from django.db import transaction
 def delete_account(*, request, user):
     """Deletes the user and, by cascade, everything that is only theirs.
 
-    Data another person still needs (later: messages they received, bookings a
-    specialist must honour) is anonymised by the on_delete rules of those
-    models, not kept under this person's name.
+    Data another person still needs (a conversation the other side keeps, a
+    question and its answers) loses this person's name through the on_delete
+    rules of those models; a specialist's upcoming consultations are cancelled
+    first and the visitors told (consultations/signals.py).
     """
     logout(request)
     user.delete()

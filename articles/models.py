@@ -13,7 +13,7 @@ WORDS_PER_MINUTE = 200
 
 
 class Topic(models.Model):
-    """A subject shared by articles and, later, specialists and questions."""
+    """A subject shared by articles, specialists and questions."""
 
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)

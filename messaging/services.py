@@ -7,12 +7,22 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from core.ratelimit import RateLimit
 from outbox.services import enqueue
 
 from .models import Conversation, Message, Report
 
-HOURLY_LIMIT = 30
+MESSAGES_PER_USER = RateLimit(
+    "message-user",
+    limit=30,
+    window=3600,
+    message=_lazy(
+        "You have sent %(limit)d messages in the last hour. Please wait a little; "
+        "your text is still here."
+    ),
+)
 NOTIFY_AT_MOST_EVERY = timedelta(hours=1)
 
 
@@ -29,25 +39,26 @@ def _check_can_send(*, conversation, sender):
             ),
             code="blocked",
         )
-    an_hour_ago = timezone.now() - timedelta(hours=1)
-    if (
-        Message.objects.filter(sender=sender, created_at__gte=an_hour_ago).count()
-        >= HOURLY_LIMIT
-    ):
-        raise ValidationError(
-            _(
-                "You have sent %(limit)d messages in the last hour. Please wait a little; "
-                "your text is still here."
-            ),
-            code="rate_limited",
-            params={"limit": HOURLY_LIMIT},
-        )
+
+
+def send_message(*, sender, body, conversation=None, specialist=None, site_url=""):
+    """Sends `body` in the conversation (started with `specialist` if none
+    yet). Raises RateLimited over the hourly limit, ValidationError when the
+    conversation is blocked or the other side has left."""
+    # Counted before the transaction: a refusal below must not undo the count
+    # (the database cache would roll back with it, Redis would not).
+    MESSAGES_PER_USER.check(sender.pk)
+    return _send_message(
+        sender=sender,
+        body=body,
+        conversation=conversation,
+        specialist=specialist,
+        site_url=site_url,
+    )
 
 
 @transaction.atomic
-def send_message(*, sender, body, conversation=None, specialist=None, site_url=""):
-    """Sends `body` in the conversation (started with `specialist` if none
-    yet). Raises ValidationError when blocked or over the hourly limit."""
+def _send_message(*, sender, body, conversation, specialist, site_url):
     if conversation is None:
         if specialist.user_id == sender.pk:
             raise ValidationError(

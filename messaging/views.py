@@ -6,6 +6,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.gating import account_required
+from core.ratelimit import RateLimited, too_many_requests
 from specialists.models import Specialist
 
 from . import services
@@ -35,6 +36,12 @@ def start(request, slug):
         user=request.user, specialist=specialist
     ).first()
     form = MessageForm(request.POST or None)
+    context = {
+        "specialist": specialist,
+        "form": form,
+        "existing": existing,
+        "section": "messages",
+    }
     status = 200
     if form.is_valid():
         try:
@@ -45,18 +52,15 @@ def start(request, slug):
                 body=form.cleaned_data["body"],
                 site_url=_site_url(request),
             )
+        except RateLimited as error:
+            template = "messaging/start.html"
+            return too_many_requests(request, template, context, form=form, error=error)
         except ValidationError as error:
             form.add_error(None, error)
-            status = 429 if error.code == "rate_limited" else 400
+            status = 400
         else:
             messages.success(request, _("Your message has been sent"))
             return redirect(message.conversation)
-    context = {
-        "specialist": specialist,
-        "form": form,
-        "existing": existing,
-        "section": "messages",
-    }
     return render(request, "messaging/start.html", context, status=status)
 
 
@@ -84,7 +88,9 @@ def inbox(request):
 @account_required("message")
 def conversation(request, pk):
     conversation = _own_conversation(request, pk)
+    services.mark_read(conversation=conversation, user=request.user)
     form = MessageForm(request.POST or None)
+    context = _conversation_context(request, conversation, form)
     status = 200
     if form.is_valid():
         try:
@@ -94,14 +100,20 @@ def conversation(request, pk):
                 body=form.cleaned_data["body"],
                 site_url=_site_url(request),
             )
+        except RateLimited as error:
+            template = "messaging/conversation.html"
+            return too_many_requests(request, template, context, form=form, error=error)
         except ValidationError as error:
             form.add_error(None, error)
-            status = 429 if error.code == "rate_limited" else 400
+            status = 400
         else:
             messages.success(request, _("Your message has been sent"))
             return redirect(conversation)
-    services.mark_read(conversation=conversation, user=request.user)
-    context = {
+    return render(request, "messaging/conversation.html", context, status=status)
+
+
+def _conversation_context(request, conversation, form):
+    return {
         "conversation": conversation,
         "thread": conversation.messages.select_related("sender"),
         "other": conversation.other_name(request.user),
@@ -110,7 +122,6 @@ def conversation(request, pk):
         "report_form": ReportForm(),
         "section": "messages",
     }
-    return render(request, "messaging/conversation.html", context, status=status)
 
 
 @require_POST

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.gating import account_required, has_verified_email, verify_first
 from core.listing import filtered_page
+from core.ratelimit import RateLimited, too_many_requests
 from specialists.models import Specialist
 
 from . import services
@@ -85,26 +86,17 @@ def question_list(request):
 @account_required("question")
 def ask(request):
     form = QuestionForm(request.POST or None)
-    retry_after = None
+    context = {"form": form, "section": "questions"}
     if form.is_valid():
         try:
             question = services.ask_question(author=request.user, **form.cleaned_data)
-        except services.RateLimited as error:
-            form.add_error(None, error)
-            retry_after = error.retry_after
-        else:
-            messages.success(request, _("Your question has been published."))
-            return redirect(question)
-    context = {"form": form, "section": "questions"}
-    response = render(
-        request,
-        "questions/question_form.html",
-        context,
-        status=429 if retry_after else 200,
-    )
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    return response
+        except RateLimited as error:
+            return too_many_requests(
+                request, "questions/question_form.html", context, form=form, error=error
+            )
+        messages.success(request, _("Your question has been published."))
+        return redirect(question)
+    return render(request, "questions/question_form.html", context)
 
 
 def question_detail(request, pk):

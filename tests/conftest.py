@@ -1,7 +1,12 @@
 import io
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.core.cache.backends import base as cache_base
+from django.core.cache.backends import db as db_cache
 from django.core.management import call_command
+from django.utils import timezone
 
 from articles import pagecache
 from articles.models import Article
@@ -29,3 +34,29 @@ def seed_article(db):
     """The essay shipped in articles/content/, loaded as `make run` loads it."""
     call_command("load_content", stdout=io.StringIO())
     return Article.objects.get(slug="complex-roots-of-harassment")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Moves time forward for the rate limits and the database cache they live
+    in: `clock.advance(hours=25)`."""
+    real_now = timezone.now
+
+    class Clock:
+        offset = timedelta()
+
+        def now(self):
+            return real_now() + self.offset
+
+        def advance(self, **delta):
+            self.offset += timedelta(**delta)
+
+    moved = Clock()
+    monkeypatch.setattr(timezone, "now", moved.now)
+    # The database cache reads the clock twice: expiry dates are computed
+    # from time.time(), and compared with timezone.now().
+    monkeypatch.setattr(db_cache, "tz_now", moved.now)
+    monkeypatch.setattr(
+        cache_base, "time", SimpleNamespace(time=lambda: moved.now().timestamp())
+    )
+    return moved

@@ -1,5 +1,5 @@
 import pytest
-from django.utils import timezone
+from django.test import Client
 
 from contact.models import ContactMessage
 from tests.factories import make_verified_user
@@ -66,6 +66,7 @@ def test_five_messages_an_hour_then_a_clear_refusal_that_keeps_the_text(
     sixth = verified_client.post(URL, {"subject": "Sixth", "message": "Please keep me"})
 
     assert sixth.status_code == 429
+    assert 0 < int(sixth["Retry-After"]) <= 3600
     page = parse_html(sixth.content)
     assert (
         "5 messages in the last hour" in page.find("div", class_="error-summary").text
@@ -74,17 +75,32 @@ def test_five_messages_an_hour_then_a_clear_refusal_that_keeps_the_text(
     assert ContactMessage.objects.count() == 5
 
 
-def test_messages_older_than_an_hour_do_not_count(verified_client):
+def test_messages_older_than_an_hour_do_not_count(verified_client, clock):
     for n in range(5):
         verified_client.post(URL, {"subject": f"S{n}", "message": "m"})
-    ContactMessage.objects.update(
-        created_at=timezone.now() - timezone.timedelta(hours=2)
-    )
+    clock.advance(hours=1, seconds=1)
 
     response = verified_client.post(URL, {"subject": "Later", "message": "m"})
 
     assert response.status_code == 302
     assert ContactMessage.objects.count() == 6
+
+
+def test_the_limit_holds_in_another_browser_of_the_same_user(db):
+    user = make_verified_user()
+    first, second = Client(), Client()
+    first.force_login(user)
+    second.force_login(user)
+    for n in range(5):
+        first.post(URL, {"subject": f"S{n}", "message": "m"})
+
+    refused = second.post(URL, {"subject": "Elsewhere", "message": "Keep me"})
+
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    page = parse_html(refused.content)
+    assert page.find("input", name="subject").attrs["value"] == "Elsewhere"
+    assert page.find("textarea", name="message").text.strip() == "Keep me"
 
 
 def test_a_failing_mail_server_never_loses_the_message(

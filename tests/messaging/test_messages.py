@@ -209,11 +209,31 @@ def test_thirty_messages_an_hour_then_a_refusal_that_keeps_the_text(people):
     response = send(person, "Please keep this text")
 
     assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
     page = parse_html(response.content)
     assert (
         "30 messages in the last hour" in page.find("div", class_="error-summary").text
     )
     assert page.find("textarea", name="body").text.strip() == "Please keep this text"
+    assert Message.objects.count() == 30
+
+
+def test_the_hourly_limit_holds_in_another_browser_and_in_the_conversation(people):
+    first = client_for(people["person"])
+    for n in range(30):
+        send(first, f"m{n}")
+    conversation = Conversation.objects.get()
+    second = client_for(people["person"])
+
+    response = second.post(conversation.get_absolute_url(), {"body": "Keep this"})
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    page = parse_html(response.content)
+    assert (
+        "30 messages in the last hour" in page.find("div", class_="error-summary").text
+    )
+    assert page.find("textarea", name="body").text.strip() == "Keep this"
     assert Message.objects.count() == 30
 
 

@@ -3,13 +3,11 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.utils import timezone
+from django.test import Client
 
 from questions.models import Question
 from tests.factories import make_user, make_verified_user
 from tests.html import parse_html
-
-from .conftest import make_question
 
 URL = "/questions/ask/"
 PROMPT = "To create a new Question, please log in or create an account"
@@ -166,21 +164,19 @@ def test_ten_questions_a_day_then_a_clear_refusal_that_keeps_the_text(
 
 
 def test_hidden_questions_count_towards_the_limit(user_client, topic):
-    for _ in range(10):
-        make_question(author=user_client.user, topic=topic, is_hidden=True)
+    for n in range(10):
+        user_client.post(URL, valid_data(topic, title=f"Question number {n}"))
+    Question.objects.update(is_hidden=True)
 
     response = user_client.post(URL, valid_data(topic))
 
     assert response.status_code == 429
 
 
-def test_questions_older_than_a_day_do_not_count(user_client, topic):
-    for _ in range(10):
-        make_question(
-            author=user_client.user,
-            topic=topic,
-            created_at=timezone.now() - timezone.timedelta(hours=25),
-        )
+def test_questions_older_than_a_day_do_not_count(user_client, topic, clock):
+    for n in range(10):
+        user_client.post(URL, valid_data(topic, title=f"Question number {n}"))
+    clock.advance(hours=25)
 
     response = user_client.post(URL, valid_data(topic))
 
@@ -189,9 +185,10 @@ def test_questions_older_than_a_day_do_not_count(user_client, topic):
 
 
 def test_another_users_questions_do_not_count(user_client, topic):
-    other = make_verified_user()
-    for _ in range(10):
-        make_question(author=other, topic=topic)
+    other = Client()
+    other.force_login(make_verified_user())
+    for n in range(10):
+        other.post(URL, valid_data(topic, title=f"Question number {n}"))
 
     response = user_client.post(URL, valid_data(topic))
 

@@ -20,6 +20,35 @@ def parse_slot(value):
         return None
 
 
+class SlotField(forms.CharField):
+    """A slot from the picker, as an aware UTC datetime. Whether it is still
+    free is the booking service's question, not the form's."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {"bad_slot": _("Please choose a time from the list.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        start = parse_slot(value)
+        if start is None:
+            raise forms.ValidationError(
+                self.error_messages["bad_slot"], code="bad_slot"
+            )
+        return start
+
+
+class SlotChoiceForm(forms.Form):
+    """The slot chosen in the picker (a link's ?slot=, or the details form)."""
+
+    slot = SlotField()
+
+
+class RescheduleForm(forms.Form):
+    slot = SlotField()
+
+
 class TimeZoneForm(forms.Form):
     """The visitor's time zone: detected in the browser, chosen by hand without
     JavaScript. Invalid input falls back to UTC, never to an error page."""
@@ -33,7 +62,7 @@ class TimeZoneForm(forms.Form):
 
 
 class BookingForm(forms.ModelForm):
-    slot = forms.CharField(widget=forms.HiddenInput)
+    slot = SlotField()
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     consent = forms.BooleanField(
         label=_("I have read the privacy notice and agree that my name, email and note are shared with this specialist."),
@@ -70,14 +99,6 @@ class BookingForm(forms.ModelForm):
             {"autocomplete": "off", "tabindex": "-1", "class": "hp-input"}
         )
 
-    def clean_slot(self):
-        start = parse_slot(self.cleaned_data["slot"])
-        if start is None:
-            raise forms.ValidationError(
-                _("Please choose a time from the list."), code="bad_slot"
-            )
-        return start
-
     def clean_website(self):
         if self.cleaned_data["website"]:
             raise forms.ValidationError(
@@ -88,6 +109,13 @@ class BookingForm(forms.ModelForm):
     def clean_name(self):
         # A name goes into email headers and calendar files: one line only.
         return " ".join(self.cleaned_data["name"].split())
+
+    def booking_fields(self):
+        """The slot, the form's token and the visitor's details, named as
+        services.book_consultation takes them."""
+        data = self.cleaned_data
+        fields = {field: data[field] for field in self.Meta.fields}
+        return {"start": data["slot"], "form_token": data["token"], **fields}
 
 
 class CancelForm(forms.Form):
@@ -146,3 +174,42 @@ class SpecialistCancelForm(forms.Form):
         label=_("Reason, sent to the visitor"), max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
     )  # fmt: skip
+
+
+class ConsultationUpdateForm(SpecialistCancelForm):
+    """What a specialist does with one consultation: cancel it (with a reason
+    for the visitor) or record how a past one went."""
+
+    CANCEL = "cancel"
+    DONE = {
+        CANCEL: _("The consultation is cancelled; the visitor has been told."),
+        Booking.Status.COMPLETED: _("Saved."),
+        Booking.Status.NO_SHOW: _("Saved."),
+    }
+
+    action = forms.ChoiceField(
+        choices=[(action, action) for action in DONE],
+        error_messages={
+            "required": _("Unknown action."),
+            "invalid_choice": _("Unknown action."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == self.CANCEL and not cleaned.get("reason"):
+            raise forms.ValidationError(
+                _("Please give the visitor a reason."), code="reason"
+            )
+        return cleaned
+
+    def first_error(self):
+        """The one line the consultations page shows for a refused change."""
+        return next(iter(self.errors.values()))[0]
+
+    def done_message(self):
+        return self.DONE[self.cleaned_data["action"]]

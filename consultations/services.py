@@ -13,11 +13,18 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+
+from core.ratelimit import RateLimit, RateLimited
 
 from . import emails, slots
 from .models import SLOT, Availability, Booking
 
 MAX_UPCOMING_PER_EMAIL = 3
+
+_TOO_MANY = _lazy("Too many booking attempts. Please wait an hour and try again.")
+BOOKINGS_PER_IP = RateLimit("book-ip", limit=10, window=3600, message=_TOO_MANY)
+BOOKINGS_PER_EMAIL = RateLimit("book-email", limit=5, window=3600, message=_TOO_MANY)
 
 
 class SlotTaken(Exception):
@@ -42,6 +49,19 @@ def schedule_for(specialist, *, now=None):
         minimum_notice=timedelta(hours=availability.minimum_notice_hours),
         horizon=horizon,
     )
+
+
+@transaction.atomic
+def save_availability(*, specialist, form, windows, dates_off):
+    """Saves the specialist's availability page at once: the settings, the
+    weekly hours, the dates off and whether they offer free consultations.
+    The three forms must be valid."""
+    availability = form.save()
+    windows.save()
+    dates_off.save()
+    specialist.offers_free_consultation = form.cleaned_data["offers_free_consultation"]
+    specialist.save(update_fields=["offers_free_consultation", "updated_at"])
+    return availability
 
 
 def free_slots(specialist, *, now=None):
@@ -74,19 +94,33 @@ def check_limits(*, specialist, email, exclude=None):
         )
 
 
+def check_attempt_rate(*, email, client_ip=None):
+    """Counts one attempt to book (or to send a confirmation again) from this
+    address and for this email. Raises RateLimited when either is over its
+    hourly limit. Without client_ip (a call from code, not from the site) only
+    the email counts."""
+    waits = [BOOKINGS_PER_EMAIL.hit(email.strip().lower())]
+    if client_ip is not None:
+        waits.append(BOOKINGS_PER_IP.hit(client_ip))
+    if any(waits):
+        raise RateLimited(max(waits), str(_TOO_MANY))
+
+
 def book_consultation(
-    *, specialist, start, form_token, manage_url, now=None, **details
+    *, specialist, start, form_token, manage_url, client_ip=None, now=None, **details
 ):
     """Books `start` for the visitor; returns (booking, manage_token).
 
     manage_url(token) builds the absolute link to the private manage page.
-    Raises SlotTaken or ValidationError (limits). The same form_token twice
-    returns the booking made the first time, with no token (a double click).
+    Raises RateLimited, SlotTaken or ValidationError (limits). The same
+    form_token twice returns the booking made the first time, with no token
+    (a double click), and does not count as another attempt.
     """
     now = now or timezone.now()
     existing = Booking.objects.filter(form_token=form_token).first()
     if existing is not None:
         return existing, None
+    check_attempt_rate(email=details["email"], client_ip=client_ip)
     try:
         if not slots.is_free(schedule_for(specialist, now=now), start, now):
             raise SlotTaken
@@ -170,6 +204,14 @@ def cancel(*, booking, by, reason=""):
     return booking
 
 
+def update_consultation(*, booking, action, reason=""):
+    """The specialist cancels an upcoming consultation ("cancel", the reason
+    goes to the visitor) or records how a past one went (completed, no-show)."""
+    if action == "cancel":
+        return cancel(booking=booking, by="specialist", reason=reason)
+    return mark(booking=booking, status=action)
+
+
 def mark(*, booking, status):
     """The specialist records what happened: completed or no-show."""
     if status not in (Booking.Status.COMPLETED, Booking.Status.NO_SHOW):
@@ -197,9 +239,11 @@ def can_correct_email(booking, *, now=None):
     )
 
 
-def correct_email(*, booking, email, manage_url):
+def correct_email(*, booking, email, manage_url, client_ip=None):
     """Fixes a typo in the visitor's address right after booking, and sends
-    the confirmation again, to the visitor only, at the right address."""
+    the confirmation again, to the visitor only, at the right address.
+    Counts as a booking attempt for the rate limits."""
+    check_attempt_rate(email=email, client_ip=client_ip)
     if not can_correct_email(booking):
         raise ValidationError(
             _(

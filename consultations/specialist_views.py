@@ -4,7 +4,6 @@ from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from specialists.ownership import own_specialist
 from . import services
 from .forms import (
     AvailabilityForm,
+    ConsultationUpdateForm,
     DateOffFormSet,
     SpecialistCancelForm,
     WeeklyWindowFormSet,
@@ -36,14 +36,9 @@ def availability(request):
     windows = WeeklyWindowFormSet(data, instance=availability, prefix="windows")
     dates_off = DateOffFormSet(data, instance=availability, prefix="dates")
     if form.is_valid() and windows.is_valid() and dates_off.is_valid():
-        with transaction.atomic():
-            form.save()
-            windows.save()
-            dates_off.save()
-            specialist.offers_free_consultation = form.cleaned_data[
-                "offers_free_consultation"
-            ]
-            specialist.save(update_fields=["offers_free_consultation", "updated_at"])
+        services.save_availability(
+            specialist=specialist, form=form, windows=windows, dates_off=dates_off
+        )
         messages.success(request, _("Your availability has been saved."))
         return redirect("consultations:availability")
     context = {
@@ -77,27 +72,15 @@ def consultations(request):
 @require_POST
 @account_required("specialist_profile")
 def update_consultation(request, pk):
-    specialist = own_specialist(request)
-    booking = get_object_or_404(Booking, pk=pk, specialist=specialist)
-    action = request.POST.get("action")
+    booking = get_object_or_404(Booking, pk=pk, specialist=own_specialist(request))
+    form = ConsultationUpdateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.first_error())
+        return redirect("consultations:specialist_consultations")
     try:
-        if action == "cancel":
-            form = SpecialistCancelForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(
-                    _("Please give the visitor a reason."), code="reason"
-                )
-            services.cancel(
-                booking=booking, by="specialist", reason=form.cleaned_data["reason"]
-            )
-            messages.success(
-                request, _("The consultation is cancelled; the visitor has been told.")
-            )
-        elif action in (Booking.Status.COMPLETED, Booking.Status.NO_SHOW):
-            services.mark(booking=booking, status=action)
-            messages.success(request, _("Saved."))
-        else:
-            raise ValidationError(_("Unknown action."), code="action")
+        services.update_consultation(booking=booking, **form.cleaned_data)
     except ValidationError as error:
         messages.error(request, error.messages[0])
+    else:
+        messages.success(request, form.done_message())
     return redirect("consultations:specialist_consultations")

@@ -9,21 +9,31 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
+from core.ratelimit import RateLimited, client_ip, too_many_requests
 from specialists.models import Specialist
 
-from . import ics, ratelimit, services, slots
+from . import ics, services, slots
 from .forms import (
     BookingForm,
     CancelForm,
     EmailCorrectionForm,
+    RescheduleForm,
+    SlotChoiceForm,
     TimeZoneForm,
-    parse_slot,
 )
 from .models import Booking
 
 SESSION_KEY = "booked"
+DETAILS = "consultations/booking_form.html"
+BOOKED = "consultations/booked.html"
+SLOT_TAKEN = _lazy("Sorry, this time was just taken. Please choose another one.")
+EMAIL_CORRECTED = _lazy("Thank you. We sent the confirmation to the corrected address.")
+MOVED = _lazy(
+    "Your consultation has been moved. We sent you an updated calendar invitation."
+)
 
 
 def free_consultation(request):
@@ -56,101 +66,92 @@ def _slot_picker_context(specialist, time_zone):
     }
 
 
+def _render_picker(request, specialist, time_zone, *, status=200, **extra):
+    context = _slot_picker_context(specialist, time_zone)
+    context.update(extra)
+    return render(request, "consultations/slot_picker.html", context, status=status)
+
+
 @sensitive_post_parameters("name", "email", "contact_preferences", "note")
 def book(request, slug):
-    """The slot picker, then the form for the chosen slot."""
+    """The slot picker. Once a slot is chosen (the picker's links carry
+    ?slot=, the details form posts it back here), the details form."""
     specialist = _bookable(slug)
+    data = request.GET if "slot" in request.GET else request.POST
     time_zone = TimeZoneForm(request.GET or request.POST).time_zone()
-    start = parse_slot(request.GET.get("slot") or request.POST.get("slot"))
-    if start is None:
-        if request.method == "POST":
-            messages.warning(request, _("Please choose a time from the list."))
-        context = _slot_picker_context(specialist, time_zone)
-        status = 400 if request.method == "POST" else 200
-        return render(request, "consultations/slot_picker.html", context, status=status)
+    chosen = SlotChoiceForm(data)
+    if chosen.is_valid():
+        start = chosen.cleaned_data["slot"]
+        return booking_details(request, specialist, start, time_zone)
+    if request.method == "POST":
+        messages.warning(request, _("Please choose a time from the list."))
+        return _render_picker(request, specialist, time_zone, status=400)
+    return _render_picker(request, specialist, time_zone)
 
-    initial = {"slot": start.isoformat(), "token": secrets.token_urlsafe(24)}
-    if request.user.is_authenticated:
-        initial.update(name=request.user.name, email=request.user.email)
+
+def booking_details(request, specialist, start, time_zone):
+    """The visitor's details for the chosen slot, then the booking."""
+    initial = _details_initial(request, start)
     form = BookingForm(request.POST or None, initial=initial, specialist=specialist)
-    status = 200
+    local_start = start.astimezone(ZoneInfo(time_zone))
+    context = {"specialist": specialist, "form": form, "start": local_start}
+    context["time_zone"] = time_zone
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            if ratelimit.booking_refused(request, data["email"]):
-                raise ValidationError(
-                    _("Too many booking attempts. Please wait an hour and try again."),
-                    code="rate_limited",
-                )
             booking, _token = services.book_consultation(
                 specialist=specialist,
-                start=data["slot"],
-                form_token=data["token"],
                 manage_url=_manage_url(request),
-                name=data["name"],
-                email=data["email"],
-                preferred_format=data["preferred_format"],
-                contact_preferences=data["contact_preferences"],
-                note=data["note"],
+                client_ip=client_ip(request),
                 visitor_time_zone=time_zone,
+                **form.booking_fields(),
             )
+        except RateLimited as error:
+            return too_many_requests(request, DETAILS, context, form=form, error=error)
         except services.SlotTaken:
-            messages.warning(
-                request,
-                _("Sorry, this time was just taken. Please choose another one."),
-            )
-            context = _slot_picker_context(specialist, time_zone)
-            return render(
-                request, "consultations/slot_picker.html", context, status=409
-            )
+            messages.warning(request, SLOT_TAKEN)
+            return _render_picker(request, specialist, time_zone, status=409)
         except ValidationError as error:
             form.add_error(None, error)
-            status = 429 if error.code == "rate_limited" else 400
         else:
             request.session[SESSION_KEY] = booking.pk
             return redirect("consultations:booked")
-    elif form.is_bound:
-        status = 400
-    context = {
-        "specialist": specialist,
-        "form": form,
-        "start": start.astimezone(ZoneInfo(time_zone)),
-        "time_zone": time_zone,
-    }
-    return render(request, "consultations/booking_form.html", context, status=status)
+    return render(request, DETAILS, context, status=400 if form.is_bound else 200)
+
+
+def _details_initial(request, start):
+    # The token makes a double click book once (see services.book_consultation).
+    initial = {"slot": start.isoformat(), "token": secrets.token_urlsafe(24)}
+    if request.user.is_authenticated:
+        initial.update(name=request.user.name, email=request.user.email)
+    return initial
 
 
 def booked(request):
     """The confirmation page, for the browser that just booked."""
     booking = get_object_or_404(Booking, pk=request.session.get(SESSION_KEY, 0))
     form = EmailCorrectionForm(request.POST or None, initial={"email": booking.email})
-    if form.is_valid():
-        try:
-            if ratelimit.booking_refused(request, form.cleaned_data["email"]):
-                raise ValidationError(
-                    _("Too many booking attempts. Please wait an hour and try again."),
-                    code="rate_limited",
-                )
-            services.correct_email(
-                booking=booking,
-                email=form.cleaned_data["email"],
-                manage_url=_manage_url(request),
-            )
-        except ValidationError as error:
-            form.add_error("email", error)
-        else:
-            messages.success(
-                request,
-                _("Thank you. We sent the confirmation to the corrected address."),
-            )
-            return redirect("consultations:booked")
     context = {
         "booking": booking,
         "form": form,
         "can_correct": services.can_correct_email(booking),
         "local_start": booking.start.astimezone(ZoneInfo(booking.visitor_time_zone)),
     }
-    return render(request, "consultations/booked.html", context)
+    if form.is_valid():
+        try:
+            services.correct_email(
+                booking=booking,
+                email=form.cleaned_data["email"],
+                manage_url=_manage_url(request),
+                client_ip=client_ip(request),
+            )
+        except RateLimited as error:
+            return too_many_requests(request, BOOKED, context, form=form, error=error)
+        except ValidationError as error:
+            form.add_error("email", error)
+        else:
+            messages.success(request, EMAIL_CORRECTED)
+            return redirect("consultations:booked")
+    return render(request, BOOKED, context)
 
 
 def _booking_for_token(token):
@@ -225,35 +226,23 @@ def manage_cancel(request, token):
 def manage_reschedule(request, token):
     booking = _booking_for_token(token)
     time_zone = _visitor_zone(request, booking)
-    status = 200
-    if request.method == "POST":
-        start = parse_slot(request.POST.get("slot"))
+    form = RescheduleForm(request.POST or None)
+    if form.is_valid():
         try:
-            if start is None:
-                raise services.SlotTaken
             services.reschedule(
                 booking=booking,
-                start=start,
-                manage_url=request.build_absolute_uri(
-                    reverse("consultations:manage", kwargs={"token": token})
-                ),
+                start=form.cleaned_data["slot"],
+                manage_url=_manage_url(request)(token),
             )
         except services.SlotTaken:
-            messages.warning(
-                request,
-                _("Sorry, this time was just taken. Please choose another one."),
-            )
-            status = 409
+            form.add_error("slot", SLOT_TAKEN)
         else:
-            messages.success(
-                request,
-                _(
-                    "Your consultation has been moved. We sent you an updated calendar invitation."
-                ),
-            )
+            messages.success(request, MOVED)
             return redirect("consultations:manage", token=token)
-    context = _slot_picker_context(booking.specialist, time_zone)
-    context.update(booking=booking, token=token, rescheduling=True)
+    if form.errors:  # taken a moment ago, or never offered: the picker says so
+        messages.warning(request, SLOT_TAKEN)
+    extra = {"booking": booking, "token": token, "rescheduling": True}
+    status = 409 if form.errors else 200
     return _private(
-        render(request, "consultations/slot_picker.html", context, status=status)
+        _render_picker(request, booking.specialist, time_zone, status=status, **extra)
     )

@@ -6,6 +6,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core.cache import cache
 from django.core.management import call_command
+from django.test import Client
 from django.utils import timezone
 
 from consultations import services
@@ -193,6 +194,89 @@ def test_per_ip_rate_limit_refuses_with_a_clear_message(client, db):
     assert "Too many booking attempts" in response.content.decode()
 
 
+def test_rate_limited_booking_keeps_what_the_visitor_typed(client, db):
+    for n in range(10):
+        specialist = make_bookable_specialist(slug=f"k{n}")
+        client.post(
+            f"/specialists/k{n}/book/",
+            booking_data(
+                first_free_slot(specialist), token=f"k{n}", email=f"k{n}@example.org"
+            ),
+        )
+    specialist = make_bookable_specialist(slug="last")
+    slot = first_free_slot(specialist)
+
+    response = client.post(
+        "/specialists/last/book/",
+        booking_data(
+            slot,
+            token="last",
+            name="Robin",
+            email="robin@example.org",
+            note="Evenings are best",
+        ),
+    )
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    page = parse_html(response.content)
+    assert "Too many booking attempts" in page.find("div", class_="error-summary").text
+    assert page.find("input", name="name").attrs["value"] == "Robin"
+    assert page.find("input", name="email").attrs["value"] == "robin@example.org"
+    assert page.find("textarea", name="note").text.strip() == "Evenings are best"
+    assert page.find("input", name="slot").attrs["value"] == slot.isoformat()
+    assert not Booking.objects.filter(email="robin@example.org").exists()
+
+
+def test_per_email_limit_holds_across_browsers_and_addresses(db):
+    for n in range(5):
+        specialist = make_bookable_specialist(slug=f"b{n}")
+        Client().post(
+            f"/specialists/b{n}/book/",
+            booking_data(first_free_slot(specialist), token=f"b{n}"),
+            REMOTE_ADDR=f"198.51.100.{n}",
+        )
+    specialist = make_bookable_specialist(slug="b5")
+
+    response = Client().post(
+        "/specialists/b5/book/",
+        booking_data(first_free_slot(specialist), token="b5"),
+        REMOTE_ADDR="198.51.100.99",
+    )
+
+    assert response.status_code == 429
+    assert Booking.objects.count() == 3  # the rest met the three-upcoming rule
+
+
+def test_a_double_click_is_not_counted_as_another_attempt(client, specialist):
+    data = booking_data(first_free_slot(specialist))
+    for _ in range(6):
+        response = client.post("/specialists/rowan/book/", data)
+
+    assert response.status_code == 302
+    assert Booking.objects.count() == 1
+
+
+def test_correcting_the_email_counts_as_an_attempt_and_keeps_the_address(client, db):
+    for n in range(10):  # this address's ten attempts in the hour
+        specialist = make_bookable_specialist(slug=f"c{n}")
+        client.post(
+            f"/specialists/c{n}/book/",
+            booking_data(
+                first_free_slot(specialist), token=f"c{n}", email=f"c{n}@example.org"
+            ),
+        )
+
+    response = client.post("/consultations/booked/", {"email": "typo@example.org"})
+
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 3600
+    page = parse_html(response.content)
+    assert "Too many booking attempts" in page.find("div", class_="error-summary").text
+    assert page.find("input", name="email").attrs["value"] == "typo@example.org"
+    assert not Booking.objects.filter(email="typo@example.org").exists()
+
+
 def test_booking_page_makes_at_most_8_queries(
     client, specialist, django_assert_max_num_queries
 ):
@@ -217,6 +301,7 @@ def test_logged_in_user_has_name_and_email_filled_in(client, specialist):
 
     assert page.find("input", name="email").attrs["value"] == "me@example.org"
     assert page.find("input", name="name").attrs["value"] == "Kim"
+    assert page.find("input", name="slot").attrs["value"] == slot.isoformat()
 
 
 def test_naive_slot_helper_rejects_datetimes_without_zone():

@@ -114,6 +114,20 @@ def test_rescheduling_to_a_taken_time_says_so(client, booked):
     assert booking.start == free[0]
 
 
+@pytest.mark.parametrize("slot", ["", "not-a-time", "2027-01-04T10:00:00"])
+def test_rescheduling_to_a_time_the_picker_never_offered_is_refused(
+    client, booked, slot
+):
+    booking, token, free = booked
+
+    response = client.post(f"/consultations/manage/{token}/reschedule/", {"slot": slot})
+
+    assert response.status_code == 409
+    assert "Please choose another one" in response.content.decode()
+    booking.refresh_from_db()
+    assert (booking.start, booking.sequence) == (free[0], 0)
+
+
 def test_a_past_consultation_link_is_404(client, booked):
     booking, token, _ = booked
     Booking.objects.filter(pk=booking.pk).update(start=booking.start.replace(year=2020))

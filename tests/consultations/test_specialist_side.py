@@ -143,6 +143,29 @@ def test_specialist_marks_a_past_consultation_completed_or_no_show(specialist_cl
     assert booking.status == Booking.Status.NO_SHOW
 
 
+@pytest.mark.parametrize(
+    "data,error",
+    [
+        ({"action": "cancel", "reason": ""}, "Please give the visitor a reason."),
+        ({"action": "delete"}, "Unknown action."),
+        ({}, "Unknown action."),
+    ],
+)
+def test_a_refused_change_says_why_and_changes_nothing(specialist_client, data, error):
+    booking = book(
+        specialist_client.specialist,
+        services.free_slots(specialist_client.specialist)[0],
+    )
+
+    response = specialist_client.post(
+        f"/specialists/me/consultations/{booking.pk}/", data, follow=True
+    )
+
+    assert error in response.content.decode()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+
+
 def test_a_specialist_cannot_touch_anothers_consultation(specialist_client, db):
     other = make_bookable_specialist(slug="other")
     booking = book(other, services.free_slots(other)[0], n=9)

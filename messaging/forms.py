@@ -21,3 +21,25 @@ class ReportForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class BlockForm(forms.Form):
+    """Block the conversation (the default), or lift one's own block."""
+
+    DONE = {
+        "block": _("You have blocked this conversation: no more messages either way."),
+        "unblock": _("You have unblocked this conversation."),
+    }
+
+    action = forms.ChoiceField(
+        choices=[("block", _("Block")), ("unblock", _("Unblock"))], required=False
+    )
+
+    def clean_action(self):
+        return self.cleaned_data["action"] or "block"
+
+    def is_block(self):
+        return self.cleaned_data["action"] == "block"
+
+    def done_message(self):
+        return self.DONE[self.cleaned_data["action"]]

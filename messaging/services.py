@@ -118,6 +118,13 @@ def mark_read(*, conversation, user):
     Conversation.objects.filter(pk=conversation.pk).update(**{field: timezone.now()})
 
 
+def set_blocked(*, conversation, user, blocked):
+    """Blocks the conversation, or lifts the user's own block."""
+    if blocked:
+        return block(conversation=conversation, user=user)
+    return unblock(conversation=conversation, user=user)
+
+
 def block(*, conversation, user):
     """Blocks the conversation. A block stands until the side that made it
     lifts it: the other side cannot replace it with its own and unblock."""

@@ -10,8 +10,11 @@ from core.ratelimit import RateLimited, too_many_requests
 from specialists.models import Specialist
 
 from . import services
-from .forms import MessageForm, ReportForm
+from .forms import BlockForm, MessageForm, ReportForm
 from .models import Conversation, Message
+
+START = "messaging/start.html"
+THREAD = "messaging/conversation.html"
 
 
 def _own_conversation(request, pk):
@@ -36,12 +39,8 @@ def start(request, slug):
         user=request.user, specialist=specialist
     ).first()
     form = MessageForm(request.POST or None)
-    context = {
-        "specialist": specialist,
-        "form": form,
-        "existing": existing,
-        "section": "messages",
-    }
+    context = {"specialist": specialist, "form": form, "existing": existing}
+    context["section"] = "messages"
     status = 200
     if form.is_valid():
         try:
@@ -53,15 +52,14 @@ def start(request, slug):
                 site_url=_site_url(request),
             )
         except RateLimited as error:
-            template = "messaging/start.html"
-            return too_many_requests(request, template, context, form=form, error=error)
+            return too_many_requests(request, START, context, form=form, error=error)
         except ValidationError as error:
             form.add_error(None, error)
             status = 400
         else:
             messages.success(request, _("Your message has been sent"))
             return redirect(message.conversation)
-    return render(request, "messaging/start.html", context, status=status)
+    return render(request, START, context, status=status)
 
 
 @account_required("message")
@@ -101,15 +99,14 @@ def conversation(request, pk):
                 site_url=_site_url(request),
             )
         except RateLimited as error:
-            template = "messaging/conversation.html"
-            return too_many_requests(request, template, context, form=form, error=error)
+            return too_many_requests(request, THREAD, context, form=form, error=error)
         except ValidationError as error:
             form.add_error(None, error)
             status = 400
         else:
             messages.success(request, _("Your message has been sent"))
             return redirect(conversation)
-    return render(request, "messaging/conversation.html", context, status=status)
+    return render(request, THREAD, context, status=status)
 
 
 def _conversation_context(request, conversation, form):
@@ -128,15 +125,14 @@ def _conversation_context(request, conversation, form):
 @account_required("message")
 def block(request, pk):
     conversation = _own_conversation(request, pk)
-    if request.POST.get("action") == "unblock":
-        services.unblock(conversation=conversation, user=request.user)
-        messages.success(request, _("You have unblocked this conversation."))
-    else:
-        services.block(conversation=conversation, user=request.user)
-        messages.success(
-            request,
-            _("You have blocked this conversation: no more messages either way."),
+    form = BlockForm(request.POST)
+    if form.is_valid():
+        services.set_blocked(
+            conversation=conversation, user=request.user, blocked=form.is_block()
         )
+        messages.success(request, form.done_message())
+    else:
+        messages.error(request, _("Unknown action."))
     return redirect(conversation)
 
 

@@ -237,6 +237,20 @@ def test_the_hourly_limit_holds_in_another_browser_and_in_the_conversation(peopl
     assert Message.objects.count() == 30
 
 
+def test_an_unknown_block_action_changes_nothing_and_says_so(people):
+    person = client_for(people["person"])
+    send(person)
+    conversation = Conversation.objects.get()
+
+    response = person.post(
+        f"/messages/{conversation.pk}/block/", {"action": "mute"}, follow=True
+    )
+
+    assert "Unknown action." in response.content.decode()
+    conversation.refresh_from_db()
+    assert conversation.blocked_by == ""
+
+
 def test_the_recipient_is_emailed_at_most_once_an_hour(
     people, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -215,6 +215,9 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "django_cache",
+            # Past MAX_ENTRIES (300 by default) the table drops a third of its
+            # live entries, rate-limit counters among them.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
 

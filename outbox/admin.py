@@ -9,8 +9,19 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     """Read-only: staff see what went out and what is stuck, never the body
     (it can hold a visitor's private manage link)."""
 
-    list_display = ["subject", "recipients", "created_at", "sent_at", "attempts"]
-    list_filter = [("sent_at", admin.EmptyFieldListFilter), "created_at"]
+    list_display = [
+        "subject",
+        "recipients",
+        "created_at",
+        "sent_at",
+        "failed_at",
+        "attempts",
+    ]
+    list_filter = [
+        ("sent_at", admin.EmptyFieldListFilter),
+        ("failed_at", admin.EmptyFieldListFilter),
+        "created_at",
+    ]
     date_hierarchy = "created_at"
     fields = [
         "subject",
@@ -21,7 +32,9 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "sent_at",
         "attempts",
         "next_attempt_at",
+        "failed_at",
         "last_error",
+        "about",
     ]
     readonly_fields = fields
 

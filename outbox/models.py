@@ -8,10 +8,14 @@ class OutboxMessageQuerySet(models.QuerySet):
     def unsent(self):
         return self.filter(sent_at__isnull=True)
 
+    def waiting(self):
+        """Unsent and not given up on: the sender will try them again."""
+        return self.unsent().filter(failed_at__isnull=True)
+
     def due(self, now=None):
-        """Unsent, due for a try, and not claimed by a run that is sending it."""
+        """Waiting, due for a try, and not claimed by a run that is sending it."""
         now = now or timezone.now()
-        return self.unsent().filter(
+        return self.waiting().filter(
             Q(claimed_until__isnull=True) | Q(claimed_until__lt=now),
             next_attempt_at__lte=now,
         )
@@ -22,6 +26,10 @@ class OutboxMessage(models.Model):
 
     Once sent, the body and attachments are cleared: they can hold a private
     manage link. Subject, recipients and timestamps stay as a record.
+
+    `about` names what the message is about ("consultations.booking:42"), so
+    that the owner of that data can have every message about it forgotten,
+    sent or not, without the outbox knowing the other apps.
     """
 
     subject = models.CharField(_("subject"), max_length=300)
@@ -36,6 +44,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    # Set when the sender gave up (see services.GIVE_UP_AFTER): never retried.
+    failed_at = models.DateTimeField(_("given up"), null=True, blank=True)
+    about = models.CharField(_("about"), max_length=100, blank=True, editable=False)
     # A run sets this before it sends, so an overlapping run leaves the message
     # alone; a run that died mid-send loses its claim when the time passes.
     claimed_until = models.DateTimeField(null=True, blank=True, editable=False)
@@ -52,6 +63,12 @@ class OutboxMessage(models.Model):
                 fields=["next_attempt_at"],
                 condition=Q(sent_at__isnull=True),
                 name="outbox_unsent_due_idx",
+            ),
+            # forget(about=...): every message about one booking or person.
+            models.Index(
+                fields=["about"],
+                condition=~Q(about=""),
+                name="outbox_about_idx",
             ),
         ]
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from outbox import services
+from outbox.management.commands.send_queued_mail import Command as SendQueuedMail
 from outbox.models import OutboxMessage
 from tests.factories import make_staff
 from tests.smtp import Inbox, free_port, use_smtp
@@ -254,3 +255,122 @@ def test_admin_lists_messages_without_their_body(client):
     assert detail.status_code == 200
     assert PRIVATE_LINK not in detail.content.decode()
     assert client.get("/admin/outbox/outboxmessage/add/").status_code == 403
+
+
+def test_a_message_failing_for_three_days_is_given_up_and_never_retried(settings):
+    use_smtp(settings, free_port())  # nothing listens there
+    queued = timezone.now() - timedelta(days=3, minutes=1)
+    stored = OutboxMessage.objects.create(
+        subject="s",
+        body=PRIVATE_LINK,
+        from_email="from@example.org",
+        to=["a@example.org"],
+        created_at=queued,
+        next_attempt_at=queued,
+    )
+
+    assert "Sent 0 messages; 0 still waiting." in run_command()
+
+    stored.refresh_from_db()
+    assert stored.failed_at is not None
+    assert stored.attempts == 1
+    OutboxMessage.objects.update(next_attempt_at=timezone.now())
+    assert services.send_due(now=timezone.now() + timedelta(days=1)) == 0
+    stored.refresh_from_db()
+    assert stored.attempts == 1
+
+
+def test_a_message_failing_for_less_than_three_days_is_retried(settings):
+    use_smtp(settings, free_port())
+    queued = timezone.now() - timedelta(days=2, hours=23)
+    stored = OutboxMessage.objects.create(
+        subject="s",
+        from_email="from@example.org",
+        to=["a@example.org"],
+        created_at=queued,
+        next_attempt_at=queued,
+    )
+
+    services.send_due()
+
+    stored.refresh_from_db()
+    assert (stored.failed_at, stored.attempts) == (None, 1)
+    assert OutboxMessage.objects.due(stored.next_attempt_at).get() == stored
+
+
+def test_the_command_help_states_when_it_gives_up():
+    assert "3 days after it was queued is marked failed" in SendQueuedMail.help
+
+
+def test_forget_deletes_every_message_about_one_thing_sent_or_not(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    someone, someone_else = make_staff(), make_staff()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enqueue(make_message(), about=someone)  # sent at once
+    services.enqueue(make_message(), about=someone)  # never committed: unsent
+    kept = services.enqueue(make_message(), about=someone_else)
+    OutboxMessage.objects.create(
+        subject="given up",
+        from_email="f@example.org",
+        about=services.reference(someone),
+        failed_at=timezone.now(),
+    )
+
+    assert services.forget(about=someone) == 3
+
+    assert list(OutboxMessage.objects.all()) == [kept]
+    assert kept.about == f"accounts.user:{someone_else.pk}"
+
+
+def test_purge_deletes_old_messages_sent_failed_or_waiting():
+    old = timezone.now() - timedelta(days=91)
+    recent = timezone.now() - timedelta(days=89)
+    for created, sent, failed in [
+        (old, old, None),
+        (old, None, old),
+        (old, None, None),
+        (recent, recent, None),
+        (recent, None, recent),
+    ]:
+        OutboxMessage.objects.create(
+            subject="s",
+            from_email="f@example.org",
+            created_at=created,
+            sent_at=sent,
+            failed_at=failed,
+        )
+
+    deleted = services.purge(before=timezone.now() - timedelta(days=90))
+
+    assert deleted == 3
+    assert OutboxMessage.objects.filter(created_at__gte=recent).count() == 2
+
+
+def test_compose_renders_plain_text_templates_with_a_one_line_subject(
+    settings, tmp_path
+):
+    (tmp_path / "emails").mkdir()
+    (tmp_path / "emails" / "hello_subject.txt").write_text(
+        "Hello\n{{ name }}\r\nBcc: x@evil.example\n"
+    )
+    (tmp_path / "emails" / "hello.txt").write_text("Dear {{ name }},\n\n{{ note }}\n")
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "DIRS": [tmp_path],
+        }
+    ]
+
+    message = services.compose(
+        "hello",
+        {"name": "Sam & <Alex>", "note": "a < b"},
+        to=["a@example.org"],
+        attachments=[("a.ics", ICS, "text/calendar")],
+    )
+
+    assert message.subject == "Hello Sam & <Alex> Bcc: x@evil.example"
+    assert message.body == "Dear Sam & <Alex>,\n\na < b\n"
+    assert message.from_email == settings.DEFAULT_FROM_EMAIL
+    assert message.to == ["a@example.org"]
+    assert message.attachments == [("a.ics", ICS, "text/calendar")]

@@ -6,10 +6,13 @@ from outbox.models import OutboxMessage
 
 class Command(BaseCommand):
     help = (
-        "Sends queued emails that are due: booking emails whose first try "
-        "failed, retried 1, 2, 4 … minutes (at most an hour) apart until they go "
-        "out. Each message is claimed before it is sent, so overlapping runs never "
-        "send one twice: safe to run every minute from cron."
+        "Sends queued emails that are due: emails whose first try failed, "
+        "retried 1, 2, 4 … minutes (at most an hour) apart until they go out. A "
+        f"message still failing {services.GIVE_UP_AFTER.days} days after it was "
+        "queued is marked failed and "
+        "never tried again (the retention purge deletes it later). Each message "
+        "is claimed before it is sent, so overlapping runs never send one twice: "
+        "safe to run every minute from cron."
     )
 
     def add_arguments(self, parser):
@@ -30,5 +33,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(due)} messages due; nothing sent (dry run).")
             return
         sent = services.send_due()
-        waiting = OutboxMessage.objects.unsent().count()
+        waiting = OutboxMessage.objects.waiting().count()
         self.stdout.write(f"Sent {sent} messages; {waiting} still waiting.")

@@ -1,8 +1,10 @@
 """The emails of a booking's life: booked, moved, cancelled, reminded.
 
-Every message goes through the outbox: it is saved in the caller's
-transaction and sent once that transaction commits, so a rolled-back booking
-sends nothing and a mail server that is down never undoes a booking.
+Their text is in templates/emails/booking_<event>_<visitor|specialist>.txt
+and its _subject.txt. Every message goes through the outbox: it is saved in
+the caller's transaction and sent once that transaction commits, so a
+rolled-back booking sends nothing and a mail server that is down never undoes
+a booking.
 
 Mailbox previews and calendars are often seen by others: subjects and
 calendar titles say "appointment" and a time, never a topic. Times are given
@@ -13,11 +15,10 @@ from email.utils import formataddr, parseaddr
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from outbox.services import enqueue
+from outbox.services import compose, enqueue
 
 from .ics import calendar_for, single_line
 from .models import SLOT
@@ -27,68 +28,22 @@ ICS_FILENAME = "appointment.ics"
 
 def send_booking_confirmed(booking, manage_url, *, to_specialist=True):
     """To the visitor (with their private manage link) and to the specialist."""
-    start = booking.start
-    _send(
-        booking,
-        to_visitor=True,
-        subject=_("Your appointment on %(when)s") % {"when": _short(booking, start)},
-        body=_visitor_text(
-            _("Hello %(name)s,") % {"name": single_line(booking.name)},
-            _("Your free 30-minute first consultation is booked."),
-            _details_for_visitor(booking),
-            _manage_paragraph(manage_url),
-            _calendar_paragraph(),
-        ),
-    )
-    if not to_specialist:
-        return
-    _send(
-        booking,
-        to_visitor=False,
-        subject=_("New appointment on %(when)s")
-        % {"when": _short(booking, start, to_visitor=False)},
-        body=_specialist_text(
-            booking,
-            _("A visitor booked a free 30-minute first consultation with you."),
-            _details_for_specialist(booking),
-            _calendar_paragraph(),
-        ),
-    )
+    _send(booking, "booking_confirmed", to_visitor=True, manage_url=manage_url)
+    if to_specialist:
+        _send(booking, "booking_confirmed", to_visitor=False)
 
 
 def send_booking_rescheduled(booking, manage_url, old_start):
     """To both sides: the booking moved from `old_start` to booking.start.
     The calendar file updates the same event (same UID, higher SEQUENCE)."""
-    _send(
-        booking,
-        to_visitor=True,
-        subject=_("New time for your appointment: %(when)s")
-        % {"when": _short(booking, booking.start)},
-        body=_visitor_text(
-            _("Hello %(name)s,") % {"name": single_line(booking.name)},
-            _("Your free first consultation has a new time.")
-            + "\n\n"
-            + _("Before: %(when)s") % {"when": _long(booking, old_start)},
-            _details_for_visitor(booking),
-            _manage_paragraph(manage_url),
-            _calendar_paragraph(),
-        ),
-    )
-    _send(
-        booking,
-        to_visitor=False,
-        subject=_("Appointment moved to %(when)s")
-        % {"when": _short(booking, booking.start, to_visitor=False)},
-        body=_specialist_text(
+    for to_visitor in (True, False):
+        _send(
             booking,
-            _("A visitor moved their free first consultation with you.")
-            + "\n\n"
-            + _("Before: %(when)s")
-            % {"when": _long(booking, old_start, to_visitor=False)},
-            _details_for_specialist(booking),
-            _calendar_paragraph(),
-        ),
-    )
+            "booking_rescheduled",
+            to_visitor=to_visitor,
+            manage_url=manage_url if to_visitor else "",
+            old_when=_long(booking, old_start, to_visitor=to_visitor),
+        )
 
 
 def send_booking_cancelled(booking, *, by):
@@ -96,101 +51,46 @@ def send_booking_cancelled(booking, *, by):
     by="specialist" emails the visitor (with the reason). Anyone else (staff)
     emails both. The calendar file removes the event."""
     if by != "specialist":
-        reason = (
-            _("Their reason: %(reason)s") % {"reason": booking.cancel_reason}
-            if booking.cancel_reason
-            else ""
-        )
-        _send(
-            booking,
-            to_visitor=False,
-            method="CANCEL",
-            subject=_("Appointment on %(when)s cancelled")
-            % {"when": _short(booking, booking.start, to_visitor=False)},
-            body=_specialist_text(
-                booking,
-                _(
-                    "This free first consultation was cancelled; the time is free again."
-                ),
-                _("When: %(when)s")
-                % {"when": _long(booking, booking.start, to_visitor=False)}
-                + "\n"
-                + _("Name: %(name)s") % {"name": single_line(booking.name)},
-                reason,
-                _cancel_calendar_paragraph(),
-            ),
-        )
+        _send(booking, "booking_cancelled", to_visitor=False, method="CANCEL")
     if by != "visitor":
-        reason = (
-            _("The reason given: %(reason)s") % {"reason": booking.cancel_reason}
-            if booking.cancel_reason
-            else ""
-        )
-        _send(
-            booking,
-            to_visitor=True,
-            method="CANCEL",
-            subject=_("Your appointment on %(when)s is cancelled")
-            % {"when": _short(booking, booking.start)},
-            body=_visitor_text(
-                _("Hello %(name)s,") % {"name": single_line(booking.name)},
-                _(
-                    "We are sorry: your free first consultation with %(specialist)s "
-                    "on %(when)s had to be cancelled."
-                )
-                % {
-                    "specialist": booking.specialist.display_name,
-                    "when": _long(booking, booking.start),
-                },
-                reason,
-                _(
-                    "You are welcome to book another time, with this specialist or "
-                    "another one."
-                ),
-                _cancel_calendar_paragraph(),
-            ),
-        )
+        _send(booking, "booking_cancelled", to_visitor=True, method="CANCEL")
 
 
 def send_booking_reminder(booking, manage_url):
     """To both sides, the day before. `manage_url` may be None (the visitor's
     email then has no link)."""
-    _send(
-        booking,
-        to_visitor=True,
-        subject=_("Reminder: your appointment on %(when)s")
-        % {"when": _short(booking, booking.start)},
-        body=_visitor_text(
-            _("Hello %(name)s,") % {"name": single_line(booking.name)},
-            _("A reminder of your free first consultation."),
-            _details_for_visitor(booking),
-            _manage_paragraph(manage_url) if manage_url else "",
-            _calendar_paragraph(),
-        ),
-    )
-    _send(
-        booking,
-        to_visitor=False,
-        subject=_("Reminder: appointment on %(when)s")
-        % {"when": _short(booking, booking.start, to_visitor=False)},
-        body=_specialist_text(
-            booking,
-            _("A reminder of this free first consultation."),
-            _details_for_specialist(booking),
-            _calendar_paragraph(),
-        ),
-    )
+    _send(booking, "booking_reminder", to_visitor=True, manage_url=manage_url)
+    _send(booking, "booking_reminder", to_visitor=False)
 
 
-# Building blocks
-
-
-def _send(booking, *, to_visitor, subject, body, method="REQUEST"):
+def _send(booking, name, *, to_visitor, method="REQUEST", **extra):
+    """Renders emails/<name>_visitor.txt or emails/<name>_specialist.txt (and
+    their subjects) and queues it, with the calendar file attached."""
+    specialist = booking.specialist
+    context = {
+        "specialist": specialist.display_name,
+        "name": single_line(booking.name),
+        "when": _long(booking, booking.start, to_visitor=to_visitor),
+        "when_short": _short(booking, booking.start, to_visitor=to_visitor),
+        "format": booking.get_preferred_format_display(),
+        "reason": booking.cancel_reason,
+        "ics_file": ICS_FILENAME,
+        **extra,
+    }
     if to_visitor:
         recipient = _mailbox(booking.name, booking.email)
     else:
-        specialist = booking.specialist
         recipient = _mailbox(specialist.display_name, specialist.user.email)
+        # What the specialist needs to prepare; the visitor's email has none
+        # of it.
+        context |= {
+            "email": booking.email,
+            "contact_preferences": booking.contact_preferences,
+            "note": booking.note,
+            "their_time_zone": booking.visitor_time_zone
+            if booking.visitor_time_zone != specialist.time_zone
+            else "",
+        }
     from_email = settings.DEFAULT_FROM_EMAIL
     ics = calendar_for(
         booking,
@@ -198,91 +98,19 @@ def _send(booking, *, to_visitor, subject, body, method="REQUEST"):
         organizer_email=parseaddr(from_email)[1],
         attendee_email=booking.email,
     )
-    message = EmailMessage(
-        subject=single_line(subject), body=body, from_email=from_email, to=[recipient]
+    message = compose(
+        f"{name}_{'visitor' if to_visitor else 'specialist'}",
+        context,
+        to=[recipient],
+        from_email=from_email,
+        attachments=[(ICS_FILENAME, ics.decode(), f"text/calendar; method={method}")],
     )
-    message.attach(ICS_FILENAME, ics.decode(), f"text/calendar; method={method}")
-    enqueue(message)
+    enqueue(message, about=booking)
 
 
 def _mailbox(name, email):
     """ "Name <address>", with a name that cannot start a new header line."""
     return formataddr((single_line(name), email))
-
-
-def _visitor_text(*paragraphs):
-    return _join(*paragraphs, _("Kind regards"))
-
-
-def _specialist_text(booking, *paragraphs):
-    greeting = _("Hello %(name)s,") % {"name": booking.specialist.display_name}
-    return _join(greeting, *paragraphs)
-
-
-def _join(*paragraphs):
-    return "\n\n".join(p for p in paragraphs if p) + "\n"
-
-
-def _details_for_visitor(booking):
-    return "\n".join(
-        [
-            _("When: %(when)s") % {"when": _long(booking, booking.start)},
-            _("With: %(specialist)s") % {"specialist": booking.specialist.display_name},
-            _("Format: %(format)s")
-            % {"format": booking.get_preferred_format_display()},
-        ]
-    )
-
-
-def _details_for_specialist(booking):
-    lines = [
-        _("When: %(when)s") % {"when": _long(booking, booking.start, to_visitor=False)},
-        _("Name: %(name)s") % {"name": single_line(booking.name)},
-        _("Email: %(email)s") % {"email": booking.email},
-        _("Preferred format: %(format)s")
-        % {"format": booking.get_preferred_format_display()},
-    ]
-    if booking.contact_preferences:
-        lines.append(
-            _("How and when they may be contacted: %(preferences)s")
-            % {"preferences": booking.contact_preferences}
-        )
-    if booking.visitor_time_zone != booking.specialist.time_zone:
-        lines.append(
-            _("Their time zone: %(zone)s") % {"zone": booking.visitor_time_zone}
-        )
-    text = "\n".join(lines)
-    if booking.note:
-        text += "\n\n" + _("Their note:") + "\n" + booking.note
-    return text
-
-
-def _manage_paragraph(manage_url):
-    return (
-        _(
-            "To see your appointment, add it to your calendar (.ics), cancel it or "
-            "pick another time, open your private link:"
-        )
-        + "\n"
-        + manage_url
-        + "\n\n"
-        + _(
-            "Anyone with this link can change your appointment: please don't "
-            "forward this email."
-        )
-    )
-
-
-def _calendar_paragraph():
-    return _("The attached file %(file)s adds the appointment to your calendar.") % {
-        "file": ICS_FILENAME
-    }
-
-
-def _cancel_calendar_paragraph():
-    return _("The attached file %(file)s removes it from your calendar.") % {
-        "file": ICS_FILENAME
-    }
 
 
 # Times, in the recipient's time zone

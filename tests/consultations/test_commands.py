@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.models import Booking
+from outbox.models import OutboxMessage
 from tests.factories import make_bookable_specialist
 
 
@@ -105,15 +106,35 @@ def test_purge_leaves_recent_consultations_and_dry_run_changes_nothing(booking):
     assert booking.email == "sam@example.org"
 
 
-def test_purge_deletes_old_sent_emails_too(booking, django_capture_on_commit_callbacks):
-    from outbox.models import OutboxMessage
-
+def test_purge_deletes_old_sent_emails_too(booking):
     OutboxMessage.objects.update(sent_at=timezone.now() - timedelta(days=120))
 
     output = run("purge_consultations")
 
-    assert "Deleted 2 sent emails." in output
+    assert "Deleted 2 emails." in output
     assert not OutboxMessage.objects.exists()
+
+
+def test_purge_deletes_unsent_emails_of_an_anonymised_consultation(booking):
+    unsent = OutboxMessage.objects.unsent()
+    assert unsent.count() == 2  # never committed here, so never sent
+    assert any("Something private" in m.body for m in unsent)
+    move_to(booking, -timedelta(days=91))
+
+    output = run("purge_consultations")
+
+    assert "Anonymised 1 consultations." in output
+    assert "Deleted 2 emails." in output
+    assert not OutboxMessage.objects.exists()
+
+
+def test_purge_keeps_the_emails_of_recent_consultations(booking):
+    move_to(booking, -timedelta(days=10))
+
+    output = run("purge_consultations")
+
+    assert "Deleted 0 emails." in output
+    assert OutboxMessage.objects.count() == 2
 
 
 def test_no_reminder_for_a_consultation_booked_less_than_a_day_ahead(

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from consultations.models import Booking
+from outbox import services as outbox
 from outbox.models import OutboxMessage
 
 
@@ -14,9 +15,10 @@ class Command(BaseCommand):
     help = (
         "Removes the personal data (name, email, contact preferences, note, "
         "reason, private link) of free consultations that took place more than "
-        "CONSULTATION_RETENTION_DAYS days ago (90 by default), and deletes sent "
-        "emails (recipients, subjects) older than that. The booking rows stay, "
-        "without anything personal, for anonymous counts. Run it daily."
+        "CONSULTATION_RETENTION_DAYS days ago (90 by default), with every email "
+        "about them, sent or not, and deletes every other email (sent, failed or "
+        "waiting) queued more than that long ago. The booking rows stay, without "
+        "anything personal, for anonymous counts. Run it daily."
     )
 
     def add_arguments(self, parser):
@@ -30,15 +32,16 @@ class Command(BaseCommand):
     def handle(self, *args, days, dry_run=False, **options):
         cutoff = timezone.now() - timedelta(days=days)
         old = Booking.objects.filter(start__lt=cutoff, anonymised_at__isnull=True)
-        old_mail = OutboxMessage.objects.filter(sent_at__lt=cutoff)
         if dry_run:
             self.stdout.write(f"Would anonymise {old.count()} consultations.")
-            self.stdout.write(f"Would delete {old_mail.count()} sent emails.")
+            old_mail = OutboxMessage.objects.filter(created_at__lt=cutoff)
+            self.stdout.write(f"Would delete at least {old_mail.count()} emails.")
             return
-        deleted, _by_model = old_mail.delete()
-        self.stdout.write(f"Deleted {deleted} sent emails.")
+        deleted = outbox.purge(before=cutoff)
         count = 0
         for booking in old.only("pk"):
+            # Unsent emails hold the name, address, note and manage link.
+            deleted += outbox.forget(about=booking)
             # Unique columns get fresh random values nobody holds a key to.
             Booking.objects.filter(pk=booking.pk).update(
                 name="",
@@ -53,3 +56,4 @@ class Command(BaseCommand):
             )
             count += 1
         self.stdout.write(f"Anonymised {count} consultations.")
+        self.stdout.write(f"Deleted {deleted} emails.")

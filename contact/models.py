@@ -16,8 +16,6 @@ class ContactMessage(models.Model):
     subject = models.CharField(_("subject"), max_length=200)
     message = models.TextField(_("message"), max_length=MAX_LENGTH)
     created_at = models.DateTimeField(_("sent"), auto_now_add=True)
-    # Set once the managers' email went out; empty means it has not (yet).
-    notified_at = models.DateTimeField(_("managers notified"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -1,16 +1,11 @@
-import logging
-
-from django.core.mail import mail_managers
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.ratelimit import RateLimit
+from outbox.services import compose, enqueue
 
 from .models import ContactMessage
-
-logger = logging.getLogger(__name__)
 
 MESSAGES_PER_USER = RateLimit(
     "contact-user",
@@ -24,7 +19,8 @@ MESSAGES_PER_USER = RateLimit(
 
 
 def send_contact_message(*, user, subject, message):
-    """Saves the message, then emails the managers once the save has committed.
+    """Saves the message and queues the managers' email, which goes out once
+    the save has committed (and is retried if the mail server is down).
 
     Raises RateLimited when the user has reached the hourly limit.
     """
@@ -33,27 +29,25 @@ def send_contact_message(*, user, subject, message):
         contact = ContactMessage.objects.create(
             user=user, subject=subject, message=message
         )
-        transaction.on_commit(lambda: notify_managers(contact))
+        _notify_managers(contact)
     return contact
 
 
-def notify_managers(contact):
-    """Emails the managers. A failure is logged and leaves the message saved,
-    with notified_at empty, for staff to read in the admin."""
-    try:
-        mail_managers(
-            # A neutral subject: mailbox previews are often seen by others.
-            _("New contact message #%(id)d") % {"id": contact.pk},
-            _("From: %(email)s\nSubject: %(subject)s\n\n%(message)s")
-            % {
-                "email": contact.user.email,
-                "subject": contact.subject,
-                "message": contact.message,
-            },
-        )
-    except Exception:
-        logger.exception(
-            "Could not email the managers about contact message %s", contact.pk
-        )
+def _notify_managers(contact):
+    """Queues the email to the managers (none when none are configured). It
+    is about the writer, so that deleting their account forgets it."""
+    managers = [address for _name, address in settings.MANAGERS]
+    if not managers:
         return
-    ContactMessage.objects.filter(pk=contact.pk).update(notified_at=timezone.now())
+    message = compose(
+        "contact_message",
+        {
+            "id": contact.pk,
+            "email": contact.user.email,
+            "subject": contact.subject,
+            "message": contact.message,
+        },
+        to=managers,
+        from_email=settings.SERVER_EMAIL,
+    )
+    enqueue(message, about=contact.user)

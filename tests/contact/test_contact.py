@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from contact.models import ContactMessage
+from outbox.models import OutboxMessage
 from tests.factories import make_verified_user
 from tests.html import parse_html
 
@@ -29,7 +30,7 @@ def test_sending_saves_emails_the_managers_and_confirms(
     assert "Your message has been sent" in page.content.decode()
     saved = ContactMessage.objects.get()
     assert (saved.subject, saved.message) == ("A question", "Hello,\nis anyone there?")
-    assert saved.notified_at is not None
+    assert OutboxMessage.objects.get().sent_at is not None
     assert [m.to for m in mailoutbox] == [["managers@example.org"]]
     assert "is anyone there?" in mailoutbox[0].body
     assert "harass" not in mailoutbox[0].subject.lower()
@@ -103,7 +104,7 @@ def test_the_limit_holds_in_another_browser_of_the_same_user(db):
     assert page.find("textarea", name="message").text.strip() == "Keep me"
 
 
-def test_a_failing_mail_server_never_loses_the_message(
+def test_a_failing_mail_server_never_loses_the_message_and_the_email_is_retried(
     verified_client, settings, django_capture_on_commit_callbacks
 ):
     settings.MANAGERS = [("", "managers@example.org")]
@@ -117,7 +118,24 @@ def test_a_failing_mail_server_never_loses_the_message(
     assert response.status_code == 302
     saved = ContactMessage.objects.get()
     assert saved.message == "Safe"
-    assert saved.notified_at is None
+    queued = OutboxMessage.objects.get()
+    assert (queued.sent_at, queued.attempts) == (None, 1)
+    assert queued.to == ["managers@example.org"]
+    assert "Safe" in queued.body
+    assert queued.about == f"accounts.user:{saved.user.pk}"
+
+
+def test_no_managers_configured_queues_no_email(
+    verified_client, settings, django_capture_on_commit_callbacks
+):
+    settings.MANAGERS = []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = verified_client.post(URL, {"subject": "S", "message": "m"})
+
+    assert response.status_code == 302
+    assert ContactMessage.objects.count() == 1
+    assert not OutboxMessage.objects.exists()
 
 
 def test_contact_messages_are_listed_and_searchable_in_the_admin(admin_client, db):

@@ -1,15 +1,11 @@
-import logging
-
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
+
+from outbox.services import compose, enqueue
 
 from .models import Specialist
-
-logger = logging.getLogger(__name__)
 
 
 def unique_slug(name):
@@ -68,6 +64,9 @@ def approve(*, specialist):
 
 @transaction.atomic
 def request_changes(*, specialist, reason, request=None):
+    """Sends the profile back to its owner with `reason`, on the dashboard and
+    by email (queued in the outbox, so a mail server that is down delays it
+    without losing it)."""
     specialist.status = Specialist.Status.CHANGES_REQUESTED
     specialist.review_note = reason
     specialist.reviewed_at = timezone.now()
@@ -77,24 +76,10 @@ def request_changes(*, specialist, reason, request=None):
     link = reverse("specialists:dashboard")
     if request is not None:
         link = request.build_absolute_uri(link)
-    transaction.on_commit(lambda: _send_changes_requested(specialist, reason, link))
+    message = compose(
+        "profile_changes_requested",
+        {"name": specialist.display_name, "reason": reason, "link": link},
+        to=[specialist.user.email],
+    )
+    enqueue(message, about=specialist.user)
     return specialist
-
-
-def _send_changes_requested(specialist, reason, link):
-    try:
-        send_mail(
-            _("Your profile: changes requested"),
-            _(
-                "Hello %(name)s,\n\nBefore your profile can be published, please "
-                "change the following:\n\n%(reason)s\n\nEdit your profile: %(link)s\n"
-            )
-            % {"name": specialist.display_name, "reason": reason, "link": link},
-            None,
-            [specialist.user.email],
-        )
-    except Exception:
-        # The request stays on the profile (review_note) and the dashboard shows it.
-        logger.exception(
-            "Could not email specialist %s about requested changes", specialist.pk
-        )

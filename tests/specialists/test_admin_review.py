@@ -1,7 +1,9 @@
 import pytest
 
+from outbox.models import OutboxMessage
 from specialists.models import Specialist
 from tests.factories import make_user
+from tests.smtp import free_port, use_smtp
 
 ADMIN = "/admin/specialists/specialist/"
 
@@ -80,3 +82,30 @@ def test_registration_number_is_searchable_by_staff(admin_client, pending):
     response = admin_client.get(ADMIN, {"q": "PSY-1"})
 
     assert "Rowan" in response.content.decode()
+
+
+def test_request_changes_email_waits_in_the_outbox_when_the_mail_server_is_down(
+    admin_client, pending, settings, django_capture_on_commit_callbacks
+):
+    use_smtp(settings, free_port())  # nothing listens there
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            ADMIN,
+            {
+                "action": "request_changes",
+                "_selected_action": [pending.pk],
+                "apply": "1",
+                "reason": "Add your registration body.",
+            },
+        )
+
+    assert response.status_code == 302
+    queued = OutboxMessage.objects.get()
+    assert (queued.sent_at, queued.attempts) == (None, 1)
+    assert queued.subject == "Your profile: changes requested"
+    assert queued.body == (
+        "Hello Rowan,\n\nBefore your profile can be published, please change the "
+        "following:\n\nAdd your registration body.\n\nEdit your profile: "
+        "http://testserver/specialists/me/\n"
+    )

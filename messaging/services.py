@@ -1,8 +1,6 @@
 from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -10,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.ratelimit import RateLimit
-from outbox.services import enqueue
+from outbox.services import compose, enqueue
 
 from .models import Conversation, Message, Report
 
@@ -95,18 +93,8 @@ def _notify_recipient(conversation, sender_side, now, site_url):
         return
     setattr(conversation, field, now)
     link = site_url + reverse("messaging:conversation", kwargs={"pk": conversation.pk})
-    enqueue(
-        EmailMessage(
-            subject=_("You have a new message"),
-            body=_(
-                "Hello,\n\nA new message is waiting for you. For your privacy, we "
-                "do not put its text in emails. Read it here (you may need to log in):\n\n%(link)s\n"
-            )
-            % {"link": link},
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[recipient.email],
-        )
-    )
+    message = compose("new_message", {"link": link}, to=[recipient.email])
+    enqueue(message, about=recipient)
 
 
 def mark_read(*, conversation, user):

@@ -1,12 +1,10 @@
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.ratelimit import RateLimit
-from outbox.services import enqueue
+from outbox.services import compose, enqueue
 
 from .models import Answer, Question, Report, Vote
 
@@ -45,19 +43,9 @@ def publish_answer(*, question, specialist, body, site_url=""):
 def _notify_asker(asker, answer, site_url):
     """Neither the question nor the topic goes into the email: mailbox
     previews are often seen by others."""
-    enqueue(
-        EmailMessage(
-            subject=_("You have a new answer"),
-            body=_(
-                "Hello,\n\nA specialist has answered your question. For your "
-                "privacy, we do not put the question or the answer in emails. "
-                "Read it here:\n\n%(link)s\n"
-            )
-            % {"link": site_url + answer.get_absolute_url()},
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[asker.email],
-        )
-    )
+    link = site_url + answer.get_absolute_url()
+    message = compose("new_answer", {"link": link}, to=[asker.email])
+    enqueue(message, about=asker)
 
 
 def mark_helpful(*, answer, user):

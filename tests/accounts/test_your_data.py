@@ -4,6 +4,7 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from contact.models import ContactMessage
+from outbox.models import OutboxMessage
 from tests.factories import make_verified_user
 
 PASSWORD = "a-long-test-password"
@@ -74,6 +75,23 @@ def test_deleting_removes_the_account_and_everything_only_theirs(client, db):
     assert not EmailAddress.objects.filter(email="writer@example.org").exists()
     assert not ContactMessage.objects.exists()
     assert "_auth_user_id" not in client.session
+
+
+def test_deleting_forgets_the_emails_about_the_person_sent_or_not(client, db, settings):
+    settings.MANAGERS = [("", "managers@example.org")]
+    user = make_verified_user(email="writer@example.org")
+    other = make_verified_user(email="other@example.org")
+    client.force_login(user)
+    client.post("/contact/", {"subject": "Mine", "message": "My words"})
+    client.force_login(other)
+    client.post("/contact/", {"subject": "Theirs", "message": "Their words"})
+    assert OutboxMessage.objects.unsent().count() == 2  # never committed here
+    client.force_login(user)
+
+    client.post("/account/delete/", {"password": PASSWORD})
+
+    [kept] = OutboxMessage.objects.all()
+    assert "Their words" in kept.body
 
 
 def test_every_model_with_a_user_is_covered_by_your_data():

@@ -24,8 +24,9 @@ class OutboxMessageQuerySet(models.QuerySet):
 class OutboxMessage(models.Model):
     """One email, saved in the transaction that caused it and sent after commit.
 
-    Once sent, the body and attachments are cleared: they can hold a private
-    manage link. Subject, recipients and timestamps stay as a record.
+    Once sent or given up on, the body and attachments are cleared: they can
+    hold a private manage link. Subject, recipients and timestamps stay as a
+    record.
 
     `about` names what the message is about ("consultations.booking:42"), so
     that the owner of that data can have every message about it forgotten,

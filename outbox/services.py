@@ -153,12 +153,15 @@ def send_one(pk, *, now=None):
     except Exception as exc:
         attempts = stored.attempts + 1
         gives_up = now - stored.created_at >= GIVE_UP_AFTER
+        # A message given up on will never be sent: like a sent one, it keeps
+        # no body (it can hold a manage or password-reset link).
+        scrub = {"failed_at": now, "body": "", "attachments": []} if gives_up else {}
         OutboxMessage.objects.filter(pk=pk).update(
             attempts=F("attempts") + 1,
             last_error=f"{type(exc).__name__}: {exc}"[:2000],
             next_attempt_at=now + retry_delay(attempts),
-            failed_at=now if gives_up else None,
             claimed_until=None,
+            **scrub,
         )
         # No addresses in the log: they are personal data.
         logger.warning(

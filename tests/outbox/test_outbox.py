@@ -257,7 +257,9 @@ def test_admin_lists_messages_without_their_body(client):
     assert client.get("/admin/outbox/outboxmessage/add/").status_code == 403
 
 
-def test_a_message_failing_for_three_days_is_given_up_and_never_retried(settings):
+def test_a_message_failing_for_three_days_is_given_up_emptied_and_never_retried(
+    settings,
+):
     use_smtp(settings, free_port())  # nothing listens there
     queued = timezone.now() - timedelta(days=3, minutes=1)
     stored = OutboxMessage.objects.create(
@@ -274,6 +276,7 @@ def test_a_message_failing_for_three_days_is_given_up_and_never_retried(settings
     stored.refresh_from_db()
     assert stored.failed_at is not None
     assert stored.attempts == 1
+    assert stored.body == ""  # never to be sent: the private link goes
     OutboxMessage.objects.update(next_attempt_at=timezone.now())
     assert services.send_due(now=timezone.now() + timedelta(days=1)) == 0
     stored.refresh_from_db()

@@ -12,6 +12,10 @@ GATED = [
     ("/contact/", "You need to be logged in to contact us", 'name="message"'),
 ]
 
+# allauth's emails go through the outbox, which tries to send once the request's
+# changes are committed: these tests commit, as production does.
+COMMITS = pytest.mark.django_db(transaction=True)
+
 
 @pytest.mark.parametrize("url,prompt,_", GATED)
 def test_anonymous_visitor_sees_the_prompt_with_login_and_sign_up_links(
@@ -37,6 +41,7 @@ def test_anonymous_visitor_does_not_get_the_form(client, db, url, _, form_marker
     assert form_marker.encode() not in client.get(url).content
 
 
+@COMMITS
 @pytest.mark.parametrize("url,_,form_marker", GATED)
 def test_unverified_user_is_asked_to_verify_and_can_resend(
     client, db, mailoutbox, url, _, form_marker

@@ -1,13 +1,18 @@
 """`manage.py load_demo_data`: made-up specialists for development sites."""
 
 import io
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
 from articles.models import Topic
+from consultations.models import Booking, WeeklyWindow
+from consultations.services import free_slots
+from pages.management.commands.load_demo_data import DEMOS
 from specialists.models import Approach, Language, Specialist
 from tests.factories import make_user
 from tests.html import parse_html
@@ -22,6 +27,30 @@ def media_in_tmp(settings, tmp_path):
 def debug_on(settings, db):
     # The test runner turns DEBUG off whatever the environment says.
     settings.DEBUG = True
+
+
+NOW = datetime(2026, 3, 20, 9, 10, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """A fixed "now" for the command and the slot computation alike; the
+    month after it crosses Europe's change to summer time (2026-03-29)."""
+    clock = {"now": NOW}
+    monkeypatch.setattr(timezone, "now", lambda: clock["now"])
+    return clock
+
+
+def demo_specialist(demo):
+    return Specialist.objects.get(is_demo=True, display_name=demo.name)
+
+
+def bookings_snapshot():
+    return sorted(
+        Booking.objects.values_list(
+            "specialist__slug", "start", "status", "name", "email", "note"
+        )
+    )
 
 
 def load_demo_data(*args):
@@ -75,7 +104,7 @@ def test_creates_about_twelve_approved_demo_specialists_with_photos(
         Topic.objects.values_list("slug", flat=True)
     )
     assert set(Language.objects.values_list("code", flat=True)) == {
-        "en", "de", "fr", "es", "pl", "uk", "hi"
+        "en", "de", "fr", "es", "pl", "uk", "hi", "pt", "ja"
     }  # fmt: skip
 
     page = parse_html(client.get("/specialists/").content)
@@ -94,16 +123,138 @@ def test_reuses_the_topics_the_seed_article_created(debug_on, seed_article):
     assert harassment.articles.filter(pk=seed_article.pk).exists()
 
 
-def test_running_twice_changes_nothing(debug_on, settings):
+def test_running_twice_changes_nothing(debug_on, settings, frozen_now):
     load_demo_data()
     before = snapshot()
+    bookings_before = bookings_snapshot()
+    windows_before = sorted(
+        WeeklyWindow.objects.values_list(
+            "availability__specialist__slug", "weekday", "start", "end"
+        )
+    )
     files_before = sorted(p.name for p in settings.MEDIA_ROOT.rglob("*.jpg"))
 
     output = load_demo_data()
 
     assert snapshot() == before
+    assert bookings_snapshot() == bookings_before
+    assert (
+        sorted(
+            WeeklyWindow.objects.values_list(
+                "availability__specialist__slug", "weekday", "start", "end"
+            )
+        )
+        == windows_before
+    )
     assert sorted(p.name for p in settings.MEDIA_ROOT.rglob("*.jpg")) == files_before
     assert "0 demo specialists created, 12 already there." in output
+
+
+def test_free_consultations_have_free_times_unless_meant_to_be_fully_booked(
+    debug_on, frozen_now
+):
+    load_demo_data()
+
+    offering = [demo for demo in DEMOS if demo.free]
+    assert 1 <= sum(demo.fully_booked for demo in offering) < len(offering)
+    for demo in offering:
+        specialist = demo_specialist(demo)
+        assert specialist.offers_free_consultation
+        slots = free_slots(specialist, now=NOW)
+        if demo.fully_booked:
+            assert slots == [], demo.name
+            assert specialist.bookings.upcoming().exists()
+        else:
+            assert slots, demo.name
+
+
+def test_a_run_a_week_later_books_from_the_new_now(debug_on, frozen_now):
+    load_demo_data()
+    frozen_now["now"] = later = NOW + timedelta(days=7)
+
+    load_demo_data()
+
+    for demo in DEMOS:
+        specialist = demo_specialist(demo)
+        upcoming = specialist.bookings.filter(status__in=["confirmed", "cancelled"])
+        assert all(b.start > later for b in upcoming), demo.name
+        assert (free_slots(specialist, now=later) == []) == (
+            not demo.free or demo.fully_booked
+        ), demo.name
+
+
+def test_hours_are_realistic_and_spread_over_several_days(debug_on, frozen_now):
+    load_demo_data()
+
+    for demo in DEMOS:
+        windows = WeeklyWindow.objects.filter(
+            availability__specialist=demo_specialist(demo)
+        )
+        if demo.free:
+            assert windows.values("weekday").distinct().count() >= 2, demo.name
+            assert all(w.end > w.start for w in windows)
+            assert all(w.start.hour >= 8 and w.end.hour <= 21 for w in windows)
+        else:
+            assert not windows.exists(), demo.name
+
+
+def test_time_zones_cover_europe_the_americas_and_asia(debug_on):
+    load_demo_data()
+
+    zones = set(Specialist.objects.values_list("time_zone", flat=True))
+    continents = {zone.split("/")[0] for zone in zones}
+    assert {"Europe", "America", "Asia"} <= continents
+    assert {"Europe/Berlin", "America/New_York", "Asia/Kolkata"} <= zones
+
+
+def test_every_format_is_offered_and_every_booking_state_shown(debug_on, frozen_now):
+    load_demo_data()
+
+    demos = Specialist.objects.filter(is_demo=True, offers_free_consultation=True)
+    assert demos.filter(offers_video=True).exists()
+    assert demos.filter(offers_phone=True).exists()
+    assert demos.filter(offers_in_person=True).exists()
+    assert set(Booking.objects.values_list("status", flat=True)) == set(
+        Booking.Status.values
+    )
+    assert Booking.objects.filter(status="completed", start__lt=NOW).exists()
+    assert Booking.objects.filter(status="cancelled", start__gt=NOW).exists()
+    assert set(Booking.objects.values_list("preferred_format", flat=True)) == set(
+        Booking.Format.values
+    )
+
+
+def test_demo_bookings_are_made_up_visitors_marked_as_demo(debug_on, frozen_now):
+    load_demo_data()
+
+    bookings = Booking.objects.all()
+    assert bookings.count() > 20
+    for booking in bookings:
+        assert booking.email.endswith("@example.org")
+        assert booking.note == "Demo booking"
+        assert booking.specialist.is_demo
+        assert booking.is_active == (booking.status != "cancelled")
+
+
+def test_a_real_booking_on_a_demo_profile_survives_a_rerun(debug_on, frozen_now):
+    load_demo_data()
+    ada = demo_specialist(DEMOS[0])
+    start = free_slots(ada, now=NOW)[0]
+    real = Booking.objects.create(
+        specialist=ada,
+        start=start,
+        name="Someone Trying The Site",
+        email="tester@example.com",
+        preferred_format="video",
+        consented_at=NOW,
+        form_token="real-form",
+        manage_token_hash="real-hash",
+    )
+
+    load_demo_data()
+
+    assert Booking.objects.filter(pk=real.pk, status="confirmed").exists()
+    assert start not in free_slots(ada, now=NOW)
 
 
 def test_refuses_to_load_when_debug_is_off(settings, db):
@@ -136,6 +287,7 @@ def test_remove_deletes_the_demo_users_profiles_and_photos(debug_on, settings):
     assert list(User.objects.all()) == [real]
     assert not any(path.exists() for path in photos)
     assert "12 demo specialists removed." in output
+    assert not Booking.objects.exists()
     # The shared reference data stays: real profiles may use it.
     assert Topic.objects.filter(slug="stalking").exists()
 

@@ -1,5 +1,22 @@
+"""`manage.py load_demo_data`: a development site that demonstrates itself.
+
+Made-up specialists in several time zones, with weekly hours, some of them
+fully booked, some not offering free consultations, and demo bookings in every
+state (confirmed, cancelled, completed, no-show). It lives in `pages`, the top
+floor, because it fills both `specialists` and `consultations`.
+
+Profiles are created once and then left alone. Hours and demo bookings are
+refreshed on every run: bookings are placed relative to "now", so yesterday's
+would slowly slide into the past; each run deletes the demo bookings of the
+demo profiles and books them again from the current free slots. Two runs in
+the same minute give the same data.
+"""
+
 import io
+import itertools
+import secrets
 from dataclasses import dataclass
+from datetime import time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,6 +30,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
 from articles.models import Topic
+from consultations import services
+from consultations.models import Availability, Booking, WeeklyWindow
 from specialists.models import Approach, Language, Specialist
 
 TOPICS = [
@@ -33,6 +52,8 @@ LANGUAGES = {
     "pl": "Polish",
     "uk": "Ukrainian",
     "hi": "Hindi",
+    "pt": "Portuguese",
+    "ja": "Japanese",
 }
 # Calm photo backgrounds (sage, slate blue, sand, lavender, teal, clay).
 PALETTE = [
@@ -59,48 +80,89 @@ class Demo:
     free: bool = True
     verified: bool = False
     fee: tuple | None = None  # (amount, currency)
+    # Weekly hours in the specialist's own time: (weekday, "HH:MM", "HH:MM"),
+    # Monday is 0. Only for those offering free consultations.
+    hours: tuple = ()
+    # Every free slot gets a demo booking: the "no free times" case.
+    fully_booked: bool = False
+    horizon_days: int = 30
+    # Demo bookings besides the full ones, by status: shows every state.
+    bookings: tuple = ()
 
 
-# Invented on purpose: "Example", "Sample", "Testowy" (Polish for "test")…
+# Invented on purpose: "Example", "Sample", "Testowy" (Polish for "test"),
+# "Yohaku" (Japanese for "blank space")…
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
 DEMOS = [
     Demo("Ada Example", "Clinical psychologist", "Berlin", "DE", "Europe/Berlin",
          ("en", "de"), ("Sexual harassment", "Trauma"), ("CBT", "EMDR"),
-         ("video", "in_person"), verified=True, fee=("90", "EUR")),
+         ("video", "in_person"), verified=True, fee=("90", "EUR"),
+         hours=((MON, "09:00", "12:00"), (WED, "14:00", "17:30"), (FRI, "09:00", "11:00")),
+         bookings=("completed", "confirmed", "cancelled")),
     Demo("Sam Sample", "Counsellor", "London", "GB", "Europe/London",
          ("en",), ("Workplace bullying", "Anxiety"), ("Person-centred",),
-         ("video", "phone"), fee=("70", "GBP")),
+         ("video", "phone"), fee=("70", "GBP"),
+         hours=((TUE, "17:00", "18:30"), (THU, "17:00", "18:30")),
+         fully_booked=True, horizon_days=14),
     Demo("Mira Mockwell", "Psychotherapist", "Paris", "FR", "Europe/Paris",
          ("fr", "en"), ("Stalking", "Trauma"), ("Psychodynamic",),
-         ("video", "in_person"), verified=True),
-    Demo("Tomasz Testowy", "Psychologist", "Warsaw", "PL", "Europe/Warsaw",
+         ("video", "in_person"), verified=True,
+         hours=((TUE, "10:00", "12:00"), (THU, "15:00", "18:00"), (SAT, "10:00", "12:00")),
+         bookings=("no_show", "confirmed")),
+    Demo("Tomasz Testowy", "Psychologist", "Łódź", "PL", "Europe/Warsaw",
          ("pl", "en", "uk"), ("Online harassment", "Anxiety"), ("CBT", "ACT"),
-         ("video",), fee=("250", "PLN")),
+         ("video",), fee=("250", "PLN"),
+         hours=((MON, "16:00", "19:00"), (WED, "16:00", "19:00"), (FRI, "12:00", "14:00")),
+         bookings=("confirmed",)),
     Demo("Priya Prototype", "Counselling psychologist", "Bengaluru", "IN",
          "Asia/Kolkata", ("hi", "en"), ("Sexual harassment", "Relationships"),
-         ("Systemic",), ("video", "phone"), verified=True, fee=("2500", "INR")),
+         ("Systemic",), ("video", "phone"), verified=True, fee=("2500", "INR"),
+         hours=((MON, "10:00", "13:00"), (TUE, "18:00", "20:00"),
+                (THU, "10:00", "13:00"), (SAT, "09:00", "11:00")),
+         bookings=("completed", "cancelled")),
     Demo("Lena Lorem", "Trauma therapist", "Munich", "DE", "Europe/Berlin",
          ("de",), ("Trauma", "Stalking"), ("EMDR",), ("in_person",), free=False,
          fee=("110", "EUR")),
     Demo("Jordan Placeholder", "Licensed clinical social worker", "New York", "US",
          "America/New_York", ("en", "es"), ("Workplace bullying", "Sexual harassment"),
-         ("CBT", "Person-centred"), ("video", "phone"), fee=("150", "USD")),
-    Demo("Carmen Ficticia", "Clinical psychologist", "Madrid", "ES", "Europe/Madrid",
-         ("es", "en"), ("Relationships", "Anxiety"), ("Systemic", "ACT"),
-         ("video", "in_person")),
+         ("CBT", "Person-centred"), ("video", "phone"), fee=("150", "USD"),
+         hours=((MON, "12:00", "13:00"), (WED, "12:00", "13:00"), (FRI, "12:00", "13:00")),
+         fully_booked=True, horizon_days=14, bookings=("completed",)),
+    Demo("Carmen Ficticia", "Clinical psychologist", "São Paulo", "BR",
+         "America/Sao_Paulo", ("pt", "es", "en"), ("Relationships", "Anxiety"),
+         ("Systemic", "ACT"), ("video", "in_person"),
+         hours=((MON, "08:00", "11:00"), (WED, "19:00", "21:00"), (THU, "08:00", "11:00")),
+         bookings=("cancelled",)),
     Demo("Oksana Zrazok", "Psychotherapist", "Lviv", "UA", "Europe/Kyiv",
          ("uk", "pl", "en"), ("Trauma", "Online harassment"), ("EMDR", "CBT"),
-         ("video",), verified=True),
+         ("video",), verified=True,
+         hours=((TUE, "09:00", "12:00"), (THU, "09:00", "12:00"), (SUN, "17:00", "19:00")),
+         bookings=("completed",)),
     Demo("Riley Dummyton", "Marriage and family therapist", "Los Angeles", "US",
          "America/Los_Angeles", ("en",), ("Relationships", "Online harassment"),
          ("Systemic",), ("video", "phone", "in_person"), free=False,
          fee=("180", "USD")),
-    Demo("Noor Specimen", "Psychologist", "Manchester", "GB", "Europe/London",
-         ("en", "hi"), ("Workplace bullying", "Anxiety"), ("ACT",),
-         ("phone", "video")),
+    Demo("Yuki Yohaku", "Clinical psychologist", "Tokyo", "JP", "Asia/Tokyo",
+         ("ja", "en"), ("Workplace bullying", "Anxiety"), ("ACT",),
+         ("phone", "video"),
+         hours=((MON, "19:00", "21:00"), (WED, "19:00", "21:00"), (SAT, "10:00", "13:00")),
+         bookings=("confirmed",)),
     Demo("Felix Fauxmann", "Psychotherapist", "Hamburg", "DE", "Europe/Berlin",
          ("de", "en", "fr"), ("Sexual harassment", "Workplace bullying"),
-         ("Psychodynamic",), ("in_person", "video"), fee=("100", "EUR")),
+         ("Psychodynamic",), ("in_person", "video"), fee=("100", "EUR"),
+         hours=((TUE, "08:00", "10:00"), (THU, "13:00", "16:00"), (FRI, "14:00", "17:00")),
+         bookings=("no_show",)),
 ]  # fmt: skip
+
+# The people who "booked": invented, at example.org (RFC 2606), which no one
+# can register; the note says what they are to anyone reading the dashboard.
+VISITORS = [
+    "Alex Beispiel", "Robin Exemplo", "Kim Muster", "Sasha Probe", "Chris Ejemplo",
+    "Jamie Tamashii", "Noa Przyklad", "Lou Zrazkova", "Dana Esempio", "Eli Voorbeeld",
+]  # fmt: skip
+VISITOR_TIME_ZONES = ["Europe/Berlin", "America/New_York", "Asia/Kolkata"]
+DEMO_NOTE = "Demo booking"
+DEMO_VISITOR_DOMAIN = "@example.org"
 
 BIO = """\
 **This is a demo profile.** {name} is not a real person: the profile was made up
@@ -149,15 +211,96 @@ def free_slug(name):
     return slug
 
 
+def set_hours(specialist, demo):
+    """The demo's weekly hours, replacing whatever the profile had."""
+    availability, _created = Availability.objects.update_or_create(
+        specialist=specialist, defaults={"horizon_days": demo.horizon_days}
+    )
+    availability.windows.all().delete()
+    WeeklyWindow.objects.bulk_create(
+        WeeklyWindow(
+            availability=availability,
+            weekday=weekday,
+            start=time.fromisoformat(start),
+            end=time.fromisoformat(end),
+        )
+        for weekday, start, end in demo.hours
+    )
+
+
+def demo_bookings_of(specialist):
+    return Booking.objects.filter(
+        specialist=specialist, note=DEMO_NOTE, email__endswith=DEMO_VISITOR_DOMAIN
+    )
+
+
+def book_demo_consultations(specialist, demo, *, now):
+    """Replaces the specialist's demo bookings with fresh ones; returns how
+    many. Times come from the real slot computation, so they sit in the
+    weekly hours and never collide with a real booking made on a dev site."""
+    demo_bookings_of(specialist).delete()
+    if not demo.hours:
+        return 0
+    # Past ones in the last fortnight, the most recent first.
+    past = [
+        start
+        for start in services.free_slots(specialist, now=now - timedelta(days=14))
+        if start < now - timedelta(days=1)
+    ][::-1]
+    future = services.free_slots(specialist, now=now)
+    plan = (
+        [(start, Booking.Status.CONFIRMED) for start in future]
+        if demo.fully_booked
+        else []
+    )
+    for n, status in enumerate(demo.bookings):
+        if status in (Booking.Status.COMPLETED, Booking.Status.NO_SHOW):
+            plan.append((past[n], status))
+        else:
+            # Spread out (every third slot), so free times stay between them.
+            plan.append((future[3 * n + 2], status))
+    visitors = itertools.count()
+    Booking.objects.bulk_create(
+        demo_booking(specialist, demo, start, status, next(visitors), now=now)
+        for start, status in plan
+    )
+    return len(plan)
+
+
+def demo_booking(specialist, demo, start, status, n, *, now):
+    name = VISITORS[n % len(VISITORS)]
+    booking = Booking(
+        specialist=specialist,
+        start=start,
+        status=status,
+        name=name,
+        email=f"{slugify(name)}{DEMO_VISITOR_DOMAIN}",
+        preferred_format=demo.formats[n % len(demo.formats)],
+        note=DEMO_NOTE,
+        visitor_time_zone=VISITOR_TIME_ZONES[n % len(VISITOR_TIME_ZONES)],
+        consented_at=min(now, start - timedelta(days=2)),
+        form_token=secrets.token_urlsafe(24),
+    )
+    if status == Booking.Status.CANCELLED:
+        booking.cancelled_by = "visitor"
+    # Nobody holds the link: the token is thrown away, only its hash is kept.
+    booking.new_manage_token()
+    return booking
+
+
 class Command(BaseCommand):
     help = (
         f"Creates {len(DEMOS)} made-up, approved specialist profiles marked as demo "
         "profiles, for development and demonstrations: users "
         "demo-N@example.invalid with unusable passwords (nobody can log in as "
         "them), generated initials photos, and the topics, approaches and "
-        "languages they use if missing. Profiles already there are left alone, "
-        "so it is safe to run again. Refuses to run with DEBUG off unless "
-        "--force is given. --remove deletes the demo users and their profiles."
+        "languages they use if missing. Profiles already there are left alone. "
+        "On every run, the demo profiles' weekly hours are set again and their "
+        f"demo bookings (visitors at example.org, note {DEMO_NOTE!r}) are deleted "
+        "and booked again from the current free slots, so the fully booked ones "
+        "stay full and the others keep free times. Refuses to run with DEBUG "
+        "off unless --force is given. --remove deletes the demo users, their "
+        "profiles, hours and bookings."
     )
 
     def add_arguments(self, parser):
@@ -169,7 +312,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--remove",
             action="store_true",
-            help="Delete the demo users, their profiles and photos instead.",
+            help="Delete the demo users, their profiles, hours, bookings and photos instead.",
         )
         parser.add_argument(
             "--dry-run",
@@ -198,11 +341,14 @@ class Command(BaseCommand):
             for code, name in LANGUAGES.items()
         }
         created = 0
+        demos = []
         for number, demo in enumerate(DEMOS, start=1):
             email = demo_email(number)
             user = User.objects.filter(email=email).first()
             if user and hasattr(user, "specialist"):
-                if not user.specialist.is_demo:
+                if user.specialist.is_demo:
+                    demos.append((demo, user.specialist))
+                else:
                     self.stderr.write(f"Skipped {email}: it has a real profile.")
                 continue
             if user is None:
@@ -211,10 +357,21 @@ class Command(BaseCommand):
             specialist.topics.set([topics[name] for name in demo.topics])
             specialist.approaches.set([approaches[name] for name in demo.approaches])
             specialist.languages.set([languages[code] for code in demo.languages])
+            demos.append((demo, specialist))
             created += 1
             self.stdout.write(f"Created {specialist.display_name} ({email})")
         self.stdout.write(
             f"{created} demo specialists created, {len(DEMOS) - created} already there."
+        )
+        # One "now" for the whole run: the bookings fit together.
+        now = timezone.now()
+        booked = 0
+        for demo, specialist in demos:
+            set_hours(specialist, demo)
+            booked += book_demo_consultations(specialist, demo, now=now)
+        self.stdout.write(
+            f"Weekly hours set and {booked} demo bookings made for "
+            f"{len(demos)} demo specialists."
         )
 
     def create_specialist(self, user, demo, number):

@@ -7,4 +7,4 @@ class SpecialistsConfig(AppConfig):
     verbose_name = _("Specialists")
 
     def ready(self):
-        from . import personal_data  # noqa: F401
+        from . import personal_data, signals  # noqa: F401

@@ -9,7 +9,6 @@ again to validate, and again to render its options).
 """
 
 from django import forms
-from django.db.models import Q
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -34,7 +33,7 @@ class DirectoryFilterForm(FilterForm):
         label=_("Name or keyword"),
         required=False,
         max_length=100,
-        help_text=_("Words in the name, headline or profile text."),
+        help_text=_("Words in the name, profile, city, country, languages or topics."),
     )
     topic = LookupChoiceField(label=_("Topic"), empty_label=_("Any topic"))
     language = LookupChoiceField(label=_("Language"), empty_label=_("Any language"))
@@ -68,13 +67,8 @@ class DirectoryFilterForm(FilterForm):
 def filter_specialists(specialists, filters):
     """`specialists` narrowed by a DirectoryFilterForm's cleaned_data."""
     # Every word must appear somewhere: "anxiety berlin" finds the specialist
-    # whose headline says one and whose profile text says the other.
-    for word in filters.get("q", "").split():
-        specialists = specialists.filter(
-            Q(display_name__icontains=word)
-            | Q(headline__icontains=word)
-            | Q(bio__icontains=word)
-        )
+    # whose headline says one and whose city is the other.
+    specialists = specialists.matching_words(filters.get("q", ""))
     if topic := filters.get("topic"):
         specialists = specialists.filter(topics=topic)
     if language := filters.get("language"):
@@ -95,7 +89,7 @@ def directory(request):
         Specialist.objects.approved()
         .featured_first()
         # The cards never show the long texts.
-        .defer("bio", "bio_html", "qualifications", "review_note")
+        .defer("bio", "bio_html", "qualifications", "review_note", "search_text")
         .prefetch_related("topics", "languages")
     )
     form, page, filter_params = filtered_page(

@@ -1,7 +1,9 @@
+import unicodedata
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from markdownx.models import MarkdownxField
@@ -11,6 +13,20 @@ from articles.rendering import render_markdown
 from core.timezones import validate_time_zone
 
 CURRENCIES = ["AUD", "CAD", "CHF", "CZK", "DKK", "EUR", "GBP", "INR", "NOK", "PLN", "SEK", "USD"]  # fmt: skip
+
+
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
+
+def fold(text):
+    """`text` for matching what people type: no case and no accents, so
+    "lodz", "ŁÓDŹ" and "Łódź" are one word. Done in Python, because SQLite's
+    LIKE folds only ASCII letters and PostgreSQL's unaccent is an extension."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class Approach(models.Model):
@@ -47,6 +63,26 @@ class SpecialistQuerySet(models.QuerySet):
     def owned_by(self, user):
         """The profile of this account (there is at most one)."""
         return self.filter(user=user)
+
+    def matching_words(self, text):
+        """Profiles where every word of `text` appears, in any field the
+        search covers, whatever the case or accents."""
+        specialists = self
+        for word in fold(text).split():
+            specialists = specialists.filter(search_text__contains=word)
+        return specialists
+
+    def refresh_search_text(self):
+        """Rebuilds the search text of these profiles (after a topic, approach
+        or language was renamed, or rows were bulk-created)."""
+        specialists = list(
+            self.only("pk", *self.model.SEARCHED_FIELDS).prefetch_related(
+                "topics", "approaches", "languages"
+            )
+        )
+        for specialist in specialists:
+            specialist.search_text = specialist.build_search_text()
+        self.model.objects.bulk_update(specialists, ["search_text"], batch_size=500)
 
     def approved(self):
         return self.filter(status=Specialist.Status.APPROVED)
@@ -86,6 +122,9 @@ class Specialist(models.Model):
         "qualifications",
         "registration_number",
     )
+    # What the directory's text search covers, besides the names of the
+    # profile's topics, approaches and languages.
+    SEARCHED_FIELDS = ("display_name", "headline", "bio", "city", "country")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="specialist"
@@ -155,6 +194,9 @@ class Specialist(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     is_demo = models.BooleanField(_("demo profile"), default=False, editable=False)
+    # The directory's text search looks only here (SEARCHED_FIELDS and the
+    # related names, folded). Kept up to date by save() and by signals.py.
+    search_text = models.TextField(blank=True, editable=False)
 
     objects = SpecialistQuerySet.as_manager()
 
@@ -175,10 +217,27 @@ class Specialist(models.Model):
 
     def save(self, *args, **kwargs):
         self.bio_html = render_markdown(self.bio)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None:
+            self.search_text = self.build_search_text()
+        elif set(update_fields) & set(self.SEARCHED_FIELDS):
+            self.search_text = self.build_search_text()
+            kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("specialists:detail", kwargs={"slug": self.slug})
+
+    def build_search_text(self):
+        """Everything a visitor may type to find this profile, folded. Uses
+        prefetched topics, approaches and languages when there are any."""
+        with translation.override("en"):
+            country = str(self.country.name) if self.country else ""
+        parts = [self.display_name, self.headline, self.bio, self.city, country]
+        if self.pk:
+            for related in (self.topics, self.approaches, self.languages):
+                parts.extend(item.name for item in related.all())
+        return fold(" ".join(parts))
 
     @property
     def is_public(self):

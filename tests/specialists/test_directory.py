@@ -1,5 +1,6 @@
 """The public directory at /specialists/: who is listed, filters, pages, queries."""
 
+import importlib
 import itertools
 
 import pytest
@@ -192,6 +193,13 @@ def test_card_shows_photo_or_initials_badges_and_facts(client, topics, languages
         ("q=PSYCHOTHERAPIST", ["Cleo Carre"]),  # headline
         ("q=online+abuse", ["Anna Arendt"]),  # bio, both words
         ("q=+psych+", ["Anna Arendt", "Cleo Carre"]),  # trimmed
+        ("q=berlin", ["Anna Arendt"]),  # city
+        ("q=Germany", ["Anna Arendt"]),  # country name
+        ("q=united+kingdom", ["Ben Brook"]),  # country name, both words
+        ("q=FRENCH", ["Cleo Carre"]),  # language name
+        ("q=stalking", ["Anna Arendt", "Cleo Carre"]),  # topic name
+        ("q=trauma+paris", ["Cleo Carre"]),  # topic and city
+        ("q=stalking+london", []),  # every word must match
     ],
 )
 def test_each_filter_narrows_the_list(client, three_specialists, query, expected):
@@ -265,6 +273,68 @@ def test_twenty_per_page_and_the_page_links_keep_the_filters(client, topics):
     assert card_names(second) == [f"Stalking expert {n:02}" for n in range(20, 25)]
     previous = parse_html(second.content).find("a", rel="prev").attrs["href"]
     assert previous == "?q=expert&topic=stalking&page=1"
+
+
+@pytest.mark.parametrize("typed", ["lodz", "ŁÓDŹ", "łódź", "Lodz", "ŁODZ"])
+def test_text_search_ignores_case_and_accents(client, db, typed):
+    make_specialist(display_name="Zofia Zielińska", city="Łódź", country="PL")
+    make_specialist(display_name="Other Person", city="London", country="GB")
+
+    assert card_names(client.get(f"/specialists/?q={typed}")) == ["Zofia Zielińska"]
+    assert card_names(client.get("/specialists/?q=zielinska")) == ["Zofia Zielińska"]
+    assert card_names(client.get("/specialists/?q=Müller")) == []
+
+
+def test_text_search_follows_topics_added_removed_and_renamed(client, topics):
+    anna = make_specialist(display_name="Anna Arendt")
+    ben = make_specialist(display_name="Ben Brook")
+
+    anna.topics.add(topics["stalking"])
+    topics["trauma"].specialists.add(ben)  # from the topic's side
+    assert card_names(client.get("/specialists/?q=stalking")) == ["Anna Arendt"]
+    assert card_names(client.get("/specialists/?q=trauma")) == ["Ben Brook"]
+
+    anna.topics.remove(topics["stalking"])
+    topics["trauma"].specialists.clear()
+    assert card_names(client.get("/specialists/?q=stalking")) == []
+    assert card_names(client.get("/specialists/?q=trauma")) == []
+
+    anna.topics.add(topics["stalking"])
+    topics["stalking"].name = "Cyberstalking"
+    topics["stalking"].save()
+    assert card_names(client.get("/specialists/?q=cyberstalking")) == ["Anna Arendt"]
+
+
+def test_text_search_follows_edits_of_the_profile(client, languages):
+    anna = make_specialist(display_name="Anna Arendt", city="Berlin")
+    anna.languages.set([languages["de"]])
+    assert card_names(client.get("/specialists/?q=german")) == ["Anna Arendt"]
+
+    anna.city = "Kraków"
+    anna.save(update_fields=["city"])
+    anna.languages.set([languages["fr"]])
+
+    assert card_names(client.get("/specialists/?q=krakow+french")) == ["Anna Arendt"]
+    assert card_names(client.get("/specialists/?q=berlin")) == []
+    assert card_names(client.get("/specialists/?q=german")) == []
+
+
+def test_migration_fills_the_search_text_of_existing_profiles(db, topics):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "specialists.migrations.0003_specialist_search_text"
+    )
+    anna = make_specialist(city="Łódź", country="PL", topics=[topics["trauma"]])
+    Specialist.objects.update(search_text="")
+
+    migration.fill_search_text(apps, schema_editor=None)
+
+    anna.refresh_from_db()
+    assert anna.search_text == anna.build_search_text()
+    assert "lodz" in anna.search_text
+    assert "poland" in anna.search_text
+    assert "trauma" in anna.search_text
 
 
 def test_no_match_shows_a_message_and_a_link_to_clear_the_filters(
@@ -341,6 +411,8 @@ def bulk_create_specialists(count, *, topics, languages):
             slug=f"bulk-{start + i}",
             display_name=f"Bulk specialist {start + i}",
             headline="Psychologist" if i % 5 else "Counsellor",
+            # bulk_create skips save(): the text search needs the headline.
+            search_text="psychologist" if i % 5 else "counsellor",
             offers_free_consultation=i % 3 != 0,
             status=Specialist.Status.APPROVED,
         )

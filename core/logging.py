@@ -1,0 +1,99 @@
+"""Keeps secrets that travel in URL paths out of the logs.
+
+Django's `django.request`, `django.security.csrf` and `django.server` loggers
+write the path of every 4xx response ("Conflict: /consultations/manage/<token>/
+reschedule/"), and the error emails describe the whole request. A private
+manage link, an email confirmation key or a password reset key in a log file
+is a way into someone's booking or account for whoever reads the logs.
+
+RedactSecretsFilter also hides values named like secrets in the reprs that
+Django's debug logging prints (template contexts, POST data).
+
+RedactSecretsFilter rewrites the record in place: its message, its arguments,
+its exception text and the request attached to it. Settings attach it to every
+handler; a handler without it (pytest's caplog, say) still gets a redacted
+record when a handler with it ran first, but must not be relied on.
+"""
+
+import copy
+import logging
+import re
+
+REDACTED = "[redacted]"
+
+# The path segment that carries the secret, after the part of the path that
+# names it. Matched anywhere in the text (a path, a full URL, a request line),
+# not anchored to a prefix, so a route moved under another prefix stays covered.
+SECRET_PATHS = re.compile(
+    r"(?P<before>/(?:manage"  # consultations: the visitor's private link
+    r"|confirm-email"  # allauth: email confirmation key
+    r"|password/reset/key"  # allauth: password reset uidb36-key
+    r")/)(?P<secret>[^/\s?#'\"]+)"
+)
+
+# A secret named in a repr: the template engine logs (at DEBUG) a failed
+# variable lookup with the whole context, {'token': '…'} included, and a
+# QueryDict shows {'csrfmiddlewaretoken': ['…']}.
+SECRET_VALUES = re.compile(
+    r"""(?P<before>['"]\w*(?:token|key|secret|password)\w*['"]\s*:\s*\[?\s*['"])"""
+    r"""(?P<secret>[^'"]+)""",
+    re.IGNORECASE,
+)
+
+_PLAIN = (int, float, bool, type(None))
+
+
+def redact(text):
+    """`text` with every secret path segment, and every value named like a
+    secret in a repr, replaced by [redacted]."""
+    text = SECRET_PATHS.sub(rf"\g<before>{REDACTED}", text)
+    return SECRET_VALUES.sub(rf"\g<before>{REDACTED}", text)
+
+
+def _redacted_arg(arg):
+    if isinstance(arg, _PLAIN):
+        return arg
+    text = arg if isinstance(arg, str) else str(arg)
+    redacted = redact(text)
+    # Objects without a secret stay themselves (formatting may need them).
+    return arg if redacted == text else redacted
+
+
+def _redacted_request(request):
+    """A shallow copy of the request whose path and META carry no secret: the
+    real request may still be in use, and error emails print both."""
+    if not SECRET_PATHS.search(getattr(request, "path", "")):
+        return request
+    safe = copy.copy(request)
+    safe.path = redact(request.path)
+    safe.path_info = redact(request.path_info)
+    safe.META = {
+        key: redact(value) if isinstance(value, str) else value
+        for key, value in request.META.items()
+    }
+    return safe
+
+
+class RedactSecretsFilter(logging.Filter):
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, dict):
+            record.args = {k: _redacted_arg(v) for k, v in record.args.items()}
+        elif record.args:
+            record.args = tuple(_redacted_arg(arg) for arg in record.args)
+        if record.exc_info and not record.exc_text:
+            # Formatters reuse exc_text when it is set: render it once, here.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if hasattr(record, "request"):
+            record.request = _redacted_request(record.request)
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True  # a broken format string: the handler reports it
+        if redact(message) != message:
+            # A secret split across the format string and its arguments.
+            record.msg, record.args = redact(message), ()
+        return True

@@ -3,6 +3,7 @@ import secrets
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -116,6 +117,17 @@ class Booking(models.Model):
 
     specialist = models.ForeignKey(
         Specialist, on_delete=models.CASCADE, related_name="bookings"
+    )
+    # The account the visitor was signed in to when booking, if any. Only
+    # then does "Your data" show the booking's details: an address alone
+    # proves nothing (a visitor may mistype someone else's).
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
     start = models.DateTimeField(_("start"))  # UTC
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.CONFIRMED)  # fmt: skip

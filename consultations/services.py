@@ -107,11 +107,20 @@ def check_attempt_rate(*, email, client_ip=None):
 
 
 def book_consultation(
-    *, specialist, start, form_token, manage_url, client_ip=None, now=None, **details
+    *,
+    specialist,
+    start,
+    form_token,
+    manage_url,
+    client_ip=None,
+    booked_by=None,
+    now=None,
+    **details,
 ):
     """Books `start` for the visitor; returns (booking, manage_token).
 
     manage_url(token) builds the absolute link to the private manage page.
+    booked_by is the account the visitor is signed in to, or None.
     Raises RateLimited, SlotTaken or ValidationError (limits). The same
     form_token twice returns the booking made the first time, with no token
     (a double click), and does not count as another attempt.
@@ -136,6 +145,7 @@ def book_consultation(
         specialist=specialist,
         start=start,
         form_token=form_token,
+        booked_by=booked_by,
         consented_at=now,
         **details,
     )

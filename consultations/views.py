@@ -102,6 +102,7 @@ def booking_details(request, specialist, start, time_zone):
                 specialist=specialist,
                 manage_url=_manage_url(request),
                 client_ip=client_ip(request),
+                booked_by=request.user if request.user.is_authenticated else None,
                 visitor_time_zone=time_zone,
                 **form.booking_fields(),
             )

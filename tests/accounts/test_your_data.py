@@ -111,6 +111,7 @@ def test_every_model_with_a_user_is_covered_by_your_data():
         "messaging.Conversation": "Messages you sent",
         "messaging.Message": "Messages you sent",
         "messaging.Report": "Messages you reported",
+        "consultations.Booking": "Free consultations booked with your email or account",
         "questions.Question": None,
         "questions.Answer": None,
         "questions.Vote": None,
@@ -139,26 +140,112 @@ def test_every_model_with_a_user_is_covered_by_your_data():
             assert title in titles, label
 
 
-def test_your_data_lists_bookings_made_with_the_accounts_address(client, db):
+BOOKINGS = "Free consultations booked with your email or account"
+
+
+def book_as_visitor(specialist, **details):
+    """A booking made without signing in, as anyone can."""
     from consultations import services
+
+    booking, _token = services.book_consultation(
+        specialist=specialist,
+        start=services.free_slots(specialist)[0],
+        form_token=f"t-{details['email']}",
+        manage_url=lambda token: "http://testserver/x/",
+        preferred_format="video",
+        **details,
+    )
+    return booking
+
+
+def test_a_booking_made_with_the_address_but_not_signed_in_shows_no_details(client, db):
+    """Someone else may have typed (or mistyped) this address: the account's
+    owner learns that a booking exists, not what its author wrote."""
     from tests.factories import make_bookable_specialist
 
     user = make_writer()
-    specialist = make_bookable_specialist(display_name="Rowan")
-    services.book_consultation(
-        specialist=specialist,
-        start=services.free_slots(specialist)[0],
-        form_token="t",
-        manage_url=lambda token: "http://testserver/x/",
-        name="Sam",
+    book_as_visitor(
+        make_bookable_specialist(display_name="Rowan"),
+        name="A Stranger",
         email="Writer@Example.org",
-        preferred_format="video",
+        contact_preferences="Call me after 6 on 0123 456",
         note="My private note",
     )
     client.force_login(user)
 
     data = json.loads(client.get("/account/data/download/").content)
+    page = client.get("/account/data/").content.decode()
 
-    [booking] = data["Free consultations booked with your email"]
+    [booking] = data[BOOKINGS]
     assert booking["specialist"] == "Rowan"
-    assert booking["note"] == "My private note"
+    assert set(booking) == {"specialist", "start", "status"}
+    assert "Rowan" in page
+    for private in ("My private note", "A Stranger", "0123 456"):
+        assert private not in page
+        assert private not in json.dumps(data)
+
+
+def test_a_booking_made_while_signed_in_shows_everything(client, db):
+    from django.core.cache import cache
+
+    from consultations import services
+    from consultations.models import Booking
+    from tests.factories import make_bookable_specialist
+
+    cache.clear()
+    user = make_writer()
+    specialist = make_bookable_specialist(slug="rowan", display_name="Rowan")
+    client.force_login(user)
+    slot = services.free_slots(specialist)[0]
+
+    response = client.post(
+        "/specialists/rowan/book/",
+        {
+            "slot": slot.isoformat(),
+            "token": "form-token-1",
+            "tz": "Europe/Berlin",
+            "name": "Sam",
+            # Another address than the account's: still the account's booking.
+            "email": "sam.other@example.org",
+            "preferred_format": "video",
+            "contact_preferences": "Email only",
+            "note": "My private note",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert Booking.objects.get().booked_by == user
+    # And one a stranger made with the account's address.
+    book_as_visitor(
+        specialist, name="A Stranger", email="writer@example.org", note="Not yours"
+    )
+
+    data = json.loads(client.get("/account/data/download/").content)
+    page = client.get("/account/data/").content.decode()
+
+    [mine] = [row for row in data[BOOKINGS] if "note" in row]
+    [theirs] = [row for row in data[BOOKINGS] if "note" not in row]
+    assert mine["note"] == "My private note"
+    assert mine["email"] == "sam.other@example.org"
+    assert mine["contact_preferences"] == "Email only"
+    assert set(theirs) == {"specialist", "start", "status"}
+    assert "My private note" in page
+    assert "Not yours" not in page
+    assert "A Stranger" not in page
+
+
+def test_deleting_the_account_keeps_its_bookings_for_the_specialist(client, db):
+    from consultations.models import Booking
+    from tests.factories import make_bookable_specialist
+
+    user = make_writer()
+    booking = book_as_visitor(
+        make_bookable_specialist(), name="Sam", email="sam@example.org"
+    )
+    Booking.objects.filter(pk=booking.pk).update(booked_by=user)
+
+    user.delete()
+
+    booking.refresh_from_db()
+    assert booking.booked_by is None
+    assert booking.status == "confirmed"

@@ -8,7 +8,7 @@ from django.utils import timezone
 from consultations import services
 from consultations.models import Booking
 from outbox.models import OutboxMessage
-from tests.factories import make_bookable_specialist
+from tests.factories import make_bookable_specialist, make_user
 
 
 def run(*args):
@@ -86,12 +86,14 @@ def test_cancelling_stops_the_pending_reminder(
 
 def test_purge_removes_personal_data_of_old_consultations_but_keeps_counts(booking):
     move_to(booking, -timedelta(days=91))
+    Booking.objects.filter(pk=booking.pk).update(booked_by=make_user())
 
     output = run("purge_consultations")
 
     assert "Anonymised 1 consultations." in output
     booking.refresh_from_db()
     assert (booking.name, booking.email, booking.note) == ("", "", "")
+    assert booking.booked_by is None  # nothing ties it to an account any more
     assert booking.anonymised_at is not None
     assert Booking.objects.filter(specialist=booking.specialist).count() == 1
 

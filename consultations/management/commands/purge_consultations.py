@@ -46,6 +46,7 @@ class Command(BaseCommand):
             Booking.objects.filter(pk=booking.pk).update(
                 name="",
                 email="",
+                booked_by=None,
                 contact_preferences="",
                 note="",
                 cancel_reason="",

@@ -21,6 +21,7 @@ run: venv
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_content
 	$(BIN)/python manage.py load_demo_data
+	$(BIN)/python manage.py refresh_free_slots
 	@echo ""
 	@echo "  The site runs on http://127.0.0.1:8000/"
 	@echo "  To create an admin account, in another terminal: $(BIN)/python manage.py createsuperuser"

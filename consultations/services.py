@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.ratelimit import RateLimit, RateLimited
+from specialists.models import FreeSlot, Specialist
 
 from . import emails, slots
 from .models import SLOT, Availability, Booking
@@ -26,16 +27,22 @@ _TOO_MANY = _lazy("Too many booking attempts. Please wait an hour and try again.
 BOOKINGS_PER_IP = RateLimit("book-ip", limit=10, window=3600, message=_TOO_MANY)
 BOOKINGS_PER_EMAIL = RateLimit("book-email", limit=5, window=3600, message=_TOO_MANY)
 
+# How far ahead refresh_free_slots writes the free times: the copy stays right
+# while time passes for this long without a refresh, which the daily
+# `refresh_free_slots` command gives with six days to spare.
+FREE_SLOTS_LEAD = timedelta(days=7)
+
 
 class SlotTaken(Exception):
     """The time was taken a moment ago (or is no longer offered)."""
 
 
-def schedule_for(specialist, *, now=None):
-    """The specialist's slots-to-be: their hours, dates off and taken times."""
+def schedule_for(specialist, *, now=None, lead=timedelta(0)):
+    """The specialist's slots-to-be: their hours, dates off and taken times,
+    with the horizon stretched by `lead`."""
     now = now or timezone.now()
     availability, _created = Availability.objects.get_or_create(specialist=specialist)
-    horizon = timedelta(days=availability.horizon_days)
+    horizon = timedelta(days=availability.horizon_days) + lead
     taken = Booking.objects.active().filter(
         specialist=specialist, start__gte=now, start__lte=now + horizon + SLOT
     )
@@ -61,12 +68,57 @@ def save_availability(*, specialist, form, windows, dates_off):
     dates_off.save()
     specialist.offers_free_consultation = form.cleaned_data["offers_free_consultation"]
     specialist.save(update_fields=["offers_free_consultation", "updated_at"])
+    refresh_free_slots(specialist)
     return availability
 
 
 def free_slots(specialist, *, now=None):
     now = now or timezone.now()
     return slots.free_slots(schedule_for(specialist, now=now), now)
+
+
+def refresh_free_slots(specialist, *, now=None):
+    """Rewrites the specialist's FreeSlot rows from their schedule, so that the
+    directory, the badges and the featured lists show them as bookable exactly
+    when free_slots() has a time for them. Call it after every change to their
+    bookings, hours, dates off, notice, horizon or time zone.
+
+    A slot s is offered at instant t when t + notice <= s <= t + horizon. The
+    rows cover every t up to FREE_SLOTS_LEAD from now: the slots up to
+    now + lead + notice, plus the first one after them (the next free time
+    for any t whose notice reaches past them). Later slots cannot be the
+    answer before the next refresh, so they are not written: a week of rows
+    instead of the whole horizon's.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # Lock the profile: two refreshes at once must not leave a mix of an
+        # older and a newer computation (on SQLite the transaction already
+        # holds the write lock).
+        specialist = (
+            Specialist.objects.select_for_update().filter(pk=specialist.pk).first()
+        )
+        if specialist is None:
+            return []
+        rows = []
+        if Availability.objects.filter(specialist=specialist).exists():
+            schedule = schedule_for(specialist, now=now, lead=FREE_SLOTS_LEAD)
+            notice = schedule.minimum_notice
+            horizon = schedule.horizon - FREE_SLOTS_LEAD
+            last_needed = now + FREE_SLOTS_LEAD + notice
+            for start in slots.free_slots(schedule, now):
+                rows.append(
+                    FreeSlot(
+                        specialist=specialist,
+                        start=start,
+                        bookable_until=start - notice,
+                        visible_from=start - horizon,
+                    )
+                )
+                if start > last_needed:
+                    break
+        FreeSlot.objects.filter(specialist=specialist).delete()
+        return FreeSlot.objects.bulk_create(rows)
 
 
 def check_limits(*, specialist, email, exclude=None):
@@ -153,6 +205,7 @@ def book_consultation(
     try:
         with transaction.atomic():
             booking.save()
+            refresh_free_slots(specialist, now=now)
             emails.send_booking_confirmed(booking, manage_url(token))
     except IntegrityError:
         existing = Booking.objects.filter(form_token=form_token).first()
@@ -181,6 +234,7 @@ def reschedule(*, booking, start, manage_url, now=None):
             booking.save(
                 update_fields=["start", "sequence", "reminder_sent_at", "updated_at"]
             )
+            refresh_free_slots(booking.specialist, now=now)
             emails.send_booking_rescheduled(booking, manage_url, old_start)
     except IntegrityError:
         booking.start = old_start
@@ -211,6 +265,7 @@ def cancel(*, booking, by, reason=""):
         ]
     )
     emails.send_booking_cancelled(booking, by=by)
+    refresh_free_slots(booking.specialist)
     return booking
 
 

@@ -1,4 +1,4 @@
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
@@ -16,3 +16,15 @@ def cancel_upcoming_bookings(sender, instance, **kwargs):
     reason = _("The specialist is no longer available on this site.")
     for booking in Booking.objects.upcoming().filter(specialist=instance):
         services.cancel(booking=booking, by="specialist", reason=reason)
+
+
+@receiver(post_save, sender=Specialist)
+def refresh_free_slots_on_profile_change(sender, instance, created, **kwargs):
+    """Weekly hours are wall-clock times in the specialist's time zone: a new
+    zone moves every free slot. The profile lives in `specialists`, which must
+    not import this app, so this app listens. A new profile has no hours yet,
+    and saves of named fields other than the zone move nothing."""
+    update_fields = kwargs.get("update_fields")
+    if created or (update_fields is not None and "time_zone" not in update_fields):
+        return
+    services.refresh_free_slots(instance)

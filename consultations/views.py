@@ -56,18 +56,25 @@ def _manage_url(request):
     )
 
 
-def _slot_picker_context(specialist, time_zone):
+def _slot_picker_context(specialist, time_zone, *, rescheduling=False):
     free = services.free_slots(specialist)
-    return {
+    context = {
         "specialist": specialist,
         "days": slots.by_local_day(free, time_zone)[:14],
         "time_zone": time_zone,
         "tz_form": TimeZoneForm(initial={"tz": time_zone}),
     }
+    if not free and not rescheduling:
+        # No dead end: people who can be booked now, instead of "come back".
+        context["alternatives"] = Specialist.objects.featured().exclude(
+            pk=specialist.pk
+        )[:3]
+    return context
 
 
 def _render_picker(request, specialist, time_zone, *, status=200, **extra):
-    context = _slot_picker_context(specialist, time_zone)
+    rescheduling = extra.get("rescheduling", False)
+    context = _slot_picker_context(specialist, time_zone, rescheduling=rescheduling)
     context.update(extra)
     return render(request, "consultations/slot_picker.html", context, status=status)
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Topic
-from specialists.models import Specialist
+from specialists.models import FreeSlot, Specialist
 
 TITLE_MIN_LENGTH = 10
 TITLE_MAX_LENGTH = 150
@@ -120,7 +120,13 @@ class AnswerQuerySet(models.QuerySet):
                 "specialist__qualifications",
                 "specialist__review_note",
             )
-            .annotate(helpful_count=Count("votes"))
+            .annotate(
+                helpful_count=Count("votes"),
+                # Its "Book a free consultation" link only while one can be booked.
+                specialist_is_bookable=Exists(
+                    FreeSlot.objects.offered().filter(specialist=OuterRef("specialist"))
+                ),
+            )
             # Meta.ordering does not apply to a query with GROUP BY.
             .order_by("-is_accepted", "created_at", "pk")
         )

@@ -1,8 +1,9 @@
 """The public directory: approved specialists, filtered through a plain GET form.
 
-Query budget (anonymous visitor, whatever the filters and page): topic options,
-language options, the count, the page's rows, and one prefetch each for the
-cards' topics and languages: six. The country options come from
+Query budget (anonymous visitor, whatever the filters, order and page): topic
+options, language options, the count, the page's rows, and one prefetch each
+for the cards' topics and languages: six. Whether a specialist can be booked
+now, and when next, is a subquery of the rows' query over FreeSlot. The country options come from
 django-countries, not the database, and the topic and language filters are
 checked against the options already loaded (a ModelChoiceField would query
 again to validate, and again to render its options).
@@ -10,6 +11,7 @@ again to validate, and again to render its options).
 
 from django import forms
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -51,6 +53,14 @@ class DirectoryFilterForm(FilterForm):
     free = forms.BooleanField(label=_("Offers a free consultation"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
     city = forms.CharField(label=_("City"), required=False, max_length=100)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("", _("Free consultation first")),
+            ("soonest", _("Soonest available")),
+        ],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,7 +75,8 @@ class DirectoryFilterForm(FilterForm):
 
 
 def filter_specialists(specialists, filters):
-    """`specialists` narrowed by a DirectoryFilterForm's cleaned_data."""
+    """`specialists` (annotated with_next_free) narrowed by a
+    DirectoryFilterForm's cleaned_data."""
     # Every word must appear somewhere: "anxiety berlin" finds the specialist
     # whose headline says one and whose city is the other.
     specialists = specialists.matching_words(filters.get("q", ""))
@@ -76,18 +87,20 @@ def filter_specialists(specialists, filters):
     if format_field := FORMAT_FIELDS.get(filters.get("format")):
         specialists = specialists.filter(**{format_field: True})
     if filters.get("free"):
-        specialists = specialists.filter(offers_free_consultation=True)
+        specialists = specialists.filter(next_free__isnull=False)
     if country := filters.get("country"):
         specialists = specialists.filter(country=country)
     if city := filters.get("city"):
         specialists = specialists.filter(city__istartswith=city)
-    return specialists
+    if filters.get("sort") == "soonest":
+        return specialists.soonest_first()
+    return specialists.featured_first()
 
 
 def directory(request):
     specialists = (
         Specialist.objects.approved()
-        .featured_first()
+        .with_next_free(timezone.now())
         # The cards never show the long texts.
         .defer("bio", "bio_html", "qualifications", "review_note", "search_text")
         .prefetch_related("topics", "languages")

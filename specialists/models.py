@@ -60,6 +60,10 @@ class Language(models.Model):
 
 
 class SpecialistQuerySet(models.QuerySet):
+    """Offering a free consultation means being bookable: the switch is on and
+    at least one free slot is open now. "Now" is a parameter so that a page
+    and its tests agree on one instant; the slots come from FreeSlot."""
+
     def owned_by(self, user):
         """The profile of this account (there is at most one)."""
         return self.filter(user=user)
@@ -87,20 +91,58 @@ class SpecialistQuerySet(models.QuerySet):
     def approved(self):
         return self.filter(status=Specialist.Status.APPROVED)
 
-    def featured_first(self):
-        """Specialists who offer a free consultation come first."""
-        return self.order_by("-offers_free_consultation", "display_name", "pk")
+    def bookable(self, now=None):
+        """Approved specialists a visitor can book a free consultation with now."""
+        offered = FreeSlot.objects.offered(now).filter(specialist=models.OuterRef("pk"))
+        return self.approved().filter(
+            models.Exists(offered), offers_free_consultation=True
+        )
 
-    def matching_topics(self, topic_ids):
+    def with_next_free(self, now=None):
+        """Annotates `next_free`: the first free slot's start (UTC), or None
+        when the specialist cannot be booked now (no slot, or switched off)."""
+        if "next_free" in self.query.annotations:
+            return self  # already annotated, for the instant the caller chose
+        first = (
+            FreeSlot.objects.offered(now)
+            .filter(specialist=models.OuterRef("pk"))
+            # One specialist's rows share one notice, so this is the order of
+            # `start`, and the index delivers it: the first row is the answer.
+            .order_by("bookable_until")
+            .values("start")[:1]
+        )
+        return self.annotate(
+            next_free=models.Case(
+                models.When(offers_free_consultation=True, then=models.Subquery(first)),
+                default=None,
+                output_field=models.DateTimeField(),
+            )
+        )
+
+    def featured_first(self, now=None):
+        """Bookable specialists first, then by name."""
+        unbookable = models.ExpressionWrapper(
+            models.Q(next_free__isnull=True), output_field=models.BooleanField()
+        )
+        return self.with_next_free(now).order_by(unbookable, "display_name", "pk")
+
+    def soonest_first(self, now=None):
+        """The specialist with the earliest free slot first; the unbookable last."""
+        return self.with_next_free(now).order_by(
+            models.F("next_free").asc(nulls_last=True), "display_name", "pk"
+        )
+
+    def matching_topics(self, topic_ids, now=None):
         """Approved specialists who work on any of these topics, featured first."""
         matching = self.approved().filter(topics__in=topic_ids).values("pk")
-        return self.filter(pk__in=matching).featured_first()
+        return self.filter(pk__in=matching).featured_first(now)
 
-    def featured(self):
-        """Approved specialists who offer a free consultation, newest first."""
+    def featured(self, now=None):
+        """Specialists bookable now, most recently approved first."""
+        now = now or timezone.now()
         return (
-            self.approved()
-            .filter(offers_free_consultation=True)
+            self.bookable(now)
+            .with_next_free(now)
             .order_by(models.F("reviewed_at").desc(nulls_last=True), "pk")
         )
 
@@ -256,6 +298,56 @@ class Specialist(models.Model):
     def initials(self):
         return "".join(word[0] for word in self.display_name.split()[:2]).upper()
 
+    @property
+    def time_zone_city(self):
+        """The place part of the zone, as people say it: "New York"."""
+        return self.time_zone.rsplit("/", 1)[-1].replace("_", " ")
+
     def submit_for_review(self):
         self.status = self.Status.PENDING
         self.submitted_at = timezone.now()
+
+
+class FreeSlotQuerySet(models.QuerySet):
+    def offered(self, now=None):
+        """Slots a visitor can book at `now`: past the horizon's opening and
+        not yet within the minimum notice."""
+        now = now or timezone.now()
+        return self.filter(visible_from__lte=now, bookable_until__gte=now)
+
+
+class FreeSlot(models.Model):
+    """A specialist's free consultation time, copied from the real slot
+    computation (consultations.services.refresh_free_slots) so that one query
+    can tell which of many specialists are bookable now, and when next.
+
+    The copy is rewritten after every change to bookings or hours, and holds a
+    week of times ahead: each row carries the window of instants in which it is
+    offered, so the passing of time needs no rewrite until the daily refresh.
+    """
+
+    specialist = models.ForeignKey(
+        Specialist, on_delete=models.CASCADE, related_name="free_slots"
+    )
+    start = models.DateTimeField(_("start"))
+    # start - minimum notice: the last instant at which the slot can be booked.
+    bookable_until = models.DateTimeField()
+    # start - horizon: from this instant on the slot is open for booking.
+    visible_from = models.DateTimeField()
+
+    objects = FreeSlotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name = _("free slot")
+        verbose_name_plural = _("free slots")
+        indexes = [
+            # SpecialistQuerySet.bookable() and with_next_free(): per specialist,
+            # the first row with bookable_until >= now (then visible_from <= now).
+            models.Index(
+                fields=["specialist", "bookable_until"], name="freeslot_offered_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.specialist} {self.start:%Y-%m-%d %H:%M} UTC"

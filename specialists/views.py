@@ -72,7 +72,9 @@ def submit_profile(request):
 
 def profile(request, slug):
     specialist = get_object_or_404(
-        Specialist.objects.prefetch_related("topics", "approaches", "languages"),
+        Specialist.objects.with_next_free().prefetch_related(
+            "topics", "approaches", "languages"
+        ),
         slug=slug,
     )
     user = request.user

@@ -79,6 +79,7 @@ def make_bookable_specialist(windows=None, **overrides):
     """An approved specialist offering free consultations on weekdays 09:00–17:00
     (their local time) unless other `windows` [(weekday, "HH:MM", "HH:MM")] are given."""
     from consultations.models import Availability, WeeklyWindow
+    from consultations.services import refresh_free_slots
 
     specialist = make_specialist(**overrides)
     availability = Availability.objects.create(specialist=specialist)
@@ -86,4 +87,5 @@ def make_bookable_specialist(windows=None, **overrides):
         WeeklyWindow.objects.create(
             availability=availability, weekday=weekday, start=start, end=end
         )
+    refresh_free_slots(specialist)
     return specialist

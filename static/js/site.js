@@ -61,15 +61,34 @@
   }
 
   // Time zone: show times in the browser's zone unless the visitor chose one.
+  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   var tzForm = document.querySelector("[data-tz-form]");
   if (tzForm && !new URLSearchParams(location.search).has("tz")) {
-    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     var select = tzForm.querySelector("select[name=tz]");
     if (zone && select && select.value !== zone &&
         select.querySelector('option[value="' + zone + '"]')) {
       select.value = zone;
       tzForm.submit();
     }
+  }
+
+  // "Next free" times: the server names them in the specialist's zone; here
+  // they are shown in the browser's, named the same way ("Tue 3 Dec, 10:00 (Berlin)").
+  var localTimes = document.querySelectorAll("time[data-local-time]");
+  if (zone && localTimes.length) {
+    var format = new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      timeZone: zone, weekday: "short", day: "numeric", month: "short",
+      hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+    });
+    var place = zone.split("/").pop().replace(/_/g, " ");
+    localTimes.forEach(function (element) {
+      var instant = new Date(element.getAttribute("datetime"));
+      if (isNaN(instant)) return;
+      var parts = {};
+      format.formatToParts(instant).forEach(function (part) { parts[part.type] = part.value; });
+      element.textContent = parts.weekday + " " + parts.day + " " + parts.month + ", " +
+        parts.hour + ":" + parts.minute + " (" + place + ")";
+    });
   }
 
   // A form with errors: move focus to the summary so it is read out first.

@@ -193,7 +193,7 @@ def test_article_page_lists_matching_specialists_featured_first_in_4_queries(
     client, seed_article, django_assert_max_num_queries
 ):
     from specialists.models import Specialist
-    from tests.factories import make_user
+    from tests.factories import make_bookable_specialist, make_user
 
     topic = seed_article.topics.first()
     for name, free in [
@@ -201,15 +201,18 @@ def test_article_page_lists_matching_specialists_featured_first_in_4_queries(
         ("Blake Free", True),
         ("Casey Free", True),
     ]:
-        specialist = Specialist.objects.create(
-            user=make_user(),
+        specialist = make_bookable_specialist(
             slug=name.lower().replace(" ", "-"),
             display_name=name,
             headline="Psychologist",
-            status=Specialist.Status.APPROVED,
             offers_free_consultation=free,
         )
         specialist.topics.add(topic)
+    # The switch is on, but no hours: nothing to book, so not featured first.
+    Specialist.objects.create(
+        user=make_user(), slug="aaron", display_name="Aaron Hourless", headline="x",
+        status=Specialist.Status.APPROVED, offers_free_consultation=True,
+    ).topics.add(topic)  # fmt: skip
     Specialist.objects.create(
         user=make_user(), slug="drafty", display_name="Drafty", headline="x"
     ).topics.add(topic)
@@ -219,4 +222,7 @@ def test_article_page_lists_matching_specialists_featured_first_in_4_queries(
 
     section = parse_html(response.content).find("section", class_="related-specialists")
     names = [a.text for a in section.find_all("a", class_="mini-name")]
-    assert names == ["Blake Free", "Casey Free", "Avery Paid"]
+    assert names == ["Blake Free", "Casey Free", "Aaron Hourless"]
+    badges = [card.text for card in section.find_all("div", class_="mini-card")]
+    assert ["Free consultation" in text for text in badges] == [True, True, False]
+    assert ["Next free:" in text for text in badges] == [True, True, False]

@@ -64,7 +64,7 @@ def directory(rowan):
         "ben": make_specialist(
             slug="ben-cole", display_name="Ben Cole", offers_free_consultation=False
         ),
-        "cara": make_specialist(slug="cara-diaz", display_name="Cara Diaz"),
+        "cara": make_bookable_specialist(slug="cara-diaz", display_name="Cara Diaz"),
     }
 
 

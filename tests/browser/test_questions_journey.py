@@ -15,7 +15,11 @@ from playwright.sync_api import expect
 from articles.models import Topic
 from questions.models import Answer, Question, Vote
 from tests.browser.test_accounts_journey import field, log_in
-from tests.factories import make_specialist, make_verified_user
+from tests.factories import (
+    make_bookable_specialist,
+    make_specialist,
+    make_verified_user,
+)
 
 ASKER_NAME = "Zelda Quillfeather"
 TITLE = "How do I talk to my manager about it?"
@@ -30,7 +34,7 @@ def people(transactional_db):
     Topic.objects.create(name="Workplace harassment", slug="workplace")
     Topic.objects.create(name="Online harassment", slug="online")
     asker = make_verified_user(email="zelda@example.org", name=ASKER_NAME)
-    specialist = make_specialist(
+    specialist = make_bookable_specialist(
         user=make_verified_user(email="rowan@example.org"),
         slug="rowan",
         display_name="Rowan Example",

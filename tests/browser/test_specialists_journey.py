@@ -16,6 +16,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from articles.models import Topic
+from consultations.models import Availability
+from consultations.services import refresh_free_slots
 from specialists.models import Language, Specialist
 from tests.browser.test_accounts_journey import PASSWORD, field, log_in
 from tests.factories import make_user, make_verified_user
@@ -73,6 +75,12 @@ def add_specialist(*, topics=(), languages=(), photo=None, **fields):
     specialist = Specialist.objects.create(user=user, **fields)
     specialist.topics.add(*topics)
     specialist.languages.add(*languages)
+    if specialist.offers_free_consultation:
+        # Offering a free consultation means having free times: every day.
+        availability = Availability.objects.create(specialist=specialist)
+        for weekday in range(7):
+            availability.windows.create(weekday=weekday, start="09:00", end="17:00")
+        refresh_free_slots(specialist)
     if photo:
         with photo.open("rb") as upload:
             specialist.photo.save(photo.name, File(upload))

@@ -4,7 +4,11 @@ import pytest
 
 from articles.models import Topic
 from questions.models import Answer, Question
-from tests.factories import make_specialist, make_verified_user
+from tests.factories import (
+    make_bookable_specialist,
+    make_specialist,
+    make_verified_user,
+)
 
 _counter = itertools.count(1)
 
@@ -57,7 +61,7 @@ def question(asker, topic):
 
 @pytest.fixture
 def specialist(db):
-    return make_specialist(
+    return make_bookable_specialist(
         user=make_verified_user(email="rowan@example.org"),
         display_name="Rowan Ash",
         slug="rowan-ash",

@@ -73,6 +73,14 @@ def test_no_booking_link_when_the_specialist_offers_no_free_consultation(
     assert not [a for a in answer.find_all("a") if a.attrs["href"].endswith("/book/")]
 
 
+def test_no_booking_link_when_the_specialist_has_no_free_time(client, question):
+    make_answer(question, specialist=make_specialist(offers_free_consultation=True))
+
+    (answer,) = answers_on(client.get(url(question)))
+
+    assert not [a for a in answer.find_all("a") if a.attrs["href"].endswith("/book/")]
+
+
 def test_an_answer_stays_when_its_specialist_is_no_longer_public(client, question):
     specialist = make_specialist(
         display_name="Pat Pending", slug="pat", status=Specialist.Status.PENDING

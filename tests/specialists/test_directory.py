@@ -2,13 +2,18 @@
 
 import importlib
 import itertools
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from accounts.models import User
 from articles.models import Topic
-from specialists.models import Language, Specialist
+from consultations.models import Availability, WeeklyWindow
+from consultations.services import refresh_free_slots
+from specialists.models import FreeSlot, Language, Specialist
 from tests.factories import make_user
 from tests.html import parse_html
 
@@ -20,7 +25,9 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def make_specialist(*, topics=(), languages=(), **overrides):
+def make_specialist(*, topics=(), languages=(), free_hours=False, **overrides):
+    """With free_hours, the specialist takes free consultations every day,
+    09:00-17:00 in their zone, and so can be booked."""
     n = next(_counter)
     fields = {
         "user": make_user(),
@@ -33,6 +40,13 @@ def make_specialist(*, topics=(), languages=(), **overrides):
     specialist = Specialist.objects.create(**fields)
     specialist.topics.set(topics)
     specialist.languages.set(languages)
+    if free_hours:
+        availability = Availability.objects.create(specialist=specialist)
+        for weekday in range(7):
+            WeeklyWindow.objects.create(
+                availability=availability, weekday=weekday, start="09:00", end="17:00"
+            )
+        refresh_free_slots(specialist)
     return specialist
 
 
@@ -74,7 +88,7 @@ def three_specialists(topics, languages):
         offers_video=True,
         offers_phone=False,
         offers_in_person=False,
-        offers_free_consultation=True,
+        free_hours=True,
         country="DE",
         city="Berlin",
     )
@@ -100,7 +114,7 @@ def three_specialists(topics, languages):
         offers_video=False,
         offers_phone=False,
         offers_in_person=True,
-        offers_free_consultation=True,
+        free_hours=True,
         country="FR",
         city="Paris",
     )
@@ -120,14 +134,112 @@ def test_only_approved_profiles_are_listed(client, db):
 
 def test_specialists_offering_a_free_consultation_come_first(client, db):
     make_specialist(display_name="Aaron Paid", offers_free_consultation=False)
-    make_specialist(display_name="Zoe Free", offers_free_consultation=True)
-    make_specialist(display_name="Bea Free", offers_free_consultation=True)
+    make_specialist(display_name="Zoe Free", free_hours=True)
+    make_specialist(display_name="Bea Free", free_hours=True)
+    # The switch is on, but there are no hours: nothing to book, not featured.
+    make_specialist(display_name="Abe No-hours", offers_free_consultation=True)
+    make_specialist(
+        display_name="Al Switched-off", offers_free_consultation=False, free_hours=True
+    )
 
-    assert card_names(client.get("/specialists/")) == [
+    response = client.get("/specialists/")
+
+    assert card_names(response) == [
         "Bea Free",
         "Zoe Free",
         "Aaron Paid",
+        "Abe No-hours",
+        "Al Switched-off",
     ]
+    cards = parse_html(response.content).find_all("article", class_="specialist-card")
+    assert ["Free consultation" in card.text for card in cards] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+    assert ["Next free:" in card.text for card in cards] == [
+        True,
+        True,
+        False,
+        False,
+        False,
+    ]
+
+
+def test_the_free_filter_lists_only_specialists_who_can_be_booked_now(client, db):
+    make_specialist(display_name="Bea Free", free_hours=True)
+    make_specialist(display_name="Abe No-hours", offers_free_consultation=True)
+
+    assert card_names(client.get("/specialists/?free=on")) == ["Bea Free"]
+
+
+def offer_slots_in(specialist, *hours):
+    """Free times `hours` from now in the specialist's FreeSlot copy (12 hours'
+    notice, 30 days ahead), as refresh_free_slots would write them."""
+    now = timezone.now()
+    for hour in hours:
+        start = now + timedelta(hours=hour)
+        FreeSlot.objects.create(
+            specialist=specialist,
+            start=start,
+            bookable_until=start - timedelta(hours=12),
+            visible_from=start - timedelta(days=30),
+        )
+
+
+def test_soonest_available_sort_puts_the_earliest_free_time_first(client, db):
+    offer_slots_in(make_specialist(display_name="Ada Late"), 60, 70)
+    offer_slots_in(make_specialist(display_name="Zed Early"), 13, 90)
+    make_specialist(display_name="Bo None", offers_free_consultation=True)
+    # In 6 hours is within the notice: Cy's next free time is in 40 hours.
+    offer_slots_in(make_specialist(display_name="Cy Later"), 6, 40)
+    # Beyond the 30-day horizon: not bookable yet.
+    offer_slots_in(make_specialist(display_name="Di Beyond"), 24 * 31)
+
+    response = client.get("/specialists/?sort=soonest")
+
+    assert card_names(response) == [
+        "Zed Early",
+        "Cy Later",
+        "Ada Late",
+        "Bo None",
+        "Di Beyond",
+    ]
+    form = parse_html(response.content).find("form", role="search")
+    options = form.find("select", name="sort").find_all("option")
+    assert [(o.attrs["value"], o.text) for o in options if "selected" in o.attrs] == [
+        ("soonest", "Soonest available")
+    ]
+    # The default order puts bookable specialists first, by name.
+    assert card_names(client.get("/specialists/")) == [
+        "Ada Late",
+        "Cy Later",
+        "Zed Early",
+        "Bo None",
+        "Di Beyond",
+    ]
+
+
+def test_card_names_the_next_free_time_in_the_specialists_zone(client, db):
+    specialist = make_specialist(
+        display_name="Anna Arendt", time_zone="Europe/Berlin", free_hours=True
+    )
+    first = FreeSlot.objects.filter(specialist=specialist).order_by("start").first()
+
+    card = parse_html(client.get("/specialists/").content).find(
+        "article", class_="specialist-card"
+    )
+
+    shown = card.find("p", class_="next-free")
+    local = first.start.astimezone(ZoneInfo("Europe/Berlin"))
+    assert " ".join(shown.text.split()) == (
+        f"Next free: {local:%a} {local.day} {local:%b}, {local:%H:%M} (Berlin)"
+    )
+    time = shown.find("time")
+    assert time.attrs["datetime"] == first.start.isoformat()
+    assert "data-local-time" in time.attrs
 
 
 def test_card_shows_photo_or_initials_badges_and_facts(client, topics, languages):
@@ -139,7 +251,7 @@ def test_card_shows_photo_or_initials_badges_and_facts(client, topics, languages
         languages=[languages["de"], languages["en"]],
         offers_video=True,
         offers_phone=True,
-        offers_free_consultation=True,
+        free_hours=True,
         is_verified=True,
         city="Berlin",
         country="DE",
@@ -393,6 +505,7 @@ QUERY_COUNT_URLS = [
     "/specialists/",
     "/specialists/?topic=stalking&language=de&free=on&q=psych",
     "/specialists/?page=3",
+    "/specialists/?sort=soonest&free=on",
 ]
 
 
@@ -418,6 +531,19 @@ def bulk_create_specialists(count, *, topics, languages):
         )
         for i, user in enumerate(users)
     )
+    # Two of three can be booked, each with a day of free times in the copy.
+    now = timezone.now()
+    FreeSlot.objects.bulk_create(
+        FreeSlot(
+            specialist=s,
+            start=start,
+            bookable_until=start - timedelta(hours=12),
+            visible_from=start - timedelta(days=30),
+        )
+        for i, s in enumerate(specialists)
+        if s.offers_free_consultation
+        for start in [now + timedelta(days=1, minutes=i + 30 * k) for k in range(16)]
+    )
     halves = specialists[::2]
     Specialist.topics.through.objects.bulk_create(
         Specialist.topics.through(specialist_id=s.pk, topic_id=t.pk)
@@ -438,6 +564,7 @@ def test_query_count_is_at_most_six_and_the_same_for_1_and_10000_specialists(
         headline="Psychologist",
         topics=[topics["stalking"]],
         languages=[languages["de"]],
+        free_hours=True,
     )
 
     def query_counts():

@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.db.models import Q
@@ -331,6 +332,9 @@ class Command(BaseCommand):
                 "pass --force if you really want made-up specialists listed here."
             )
         self.load()
+        # The directory reads free times from their copy: write it for the
+        # hours and bookings just loaded.
+        call_command("refresh_free_slots", stdout=self.stdout)
 
     @transaction.atomic
     def load(self):

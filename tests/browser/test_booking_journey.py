@@ -437,3 +437,35 @@ def test_the_same_form_sent_twice_at_once_books_once(
     assert Booking.objects.count() == 1
     assert len(sent_to(mailoutbox, "jo@example.org")) == 1
     assert answers == BOTH_BOOKED
+
+
+def next_free_text(moment, zone):
+    local = moment.astimezone(ZoneInfo(zone))
+    place = zone.rsplit("/", 1)[-1].replace("_", " ")
+    return f"{local:%a} {local.day} {local:%b}, {local:%H:%M} ({place})"
+
+
+def test_directory_shows_the_next_free_time_in_the_visitors_zone_with_javascript(
+    live_server, new_page, specialist
+):
+    first = services.free_slots(specialist)[0]
+    page = new_page(timezone_id=VISITOR_ZONE)
+
+    page.goto(f"{live_server.url}/specialists/?sort=soonest")
+
+    expect(page.locator(".specialist-card .next-free time")).to_have_text(
+        next_free_text(first, VISITOR_ZONE)
+    )
+
+
+def test_without_javascript_the_next_free_time_is_in_the_specialists_named_zone(
+    live_server, new_page, specialist
+):
+    first = services.free_slots(specialist)[0]
+    page = new_page(java_script_enabled=False, timezone_id=VISITOR_ZONE)
+
+    page.goto(f"{live_server.url}/specialists/{specialist.slug}/")
+
+    expect(page.locator(".profile-actions .next-free")).to_have_text(
+        f"Next free: {next_free_text(first, specialist.time_zone)}"
+    )

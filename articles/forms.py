@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from markdownx.forms import ImageForm
 
-from .images import ALLOWED_FORMATS, verify_image
+from core.images import ALLOWED_FORMATS, verify_image
 
 
 class ImageUploadForm(ImageForm):

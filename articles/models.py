@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from .rendering import render
+from core.markdown import render
 
 WORDS_PER_MINUTE = 200
 

@@ -5,11 +5,11 @@ from django.views.decorators.http import require_POST
 from markdownx.views import ImageUploadView
 
 from accounts.gating import has_verified_email
+from core.markdown import render_markdown
 
 from . import pagecache
 from .forms import ImageUploadForm
 from .models import Article
-from .rendering import render_markdown
 from .sharing import share_links
 
 

@@ -317,7 +317,7 @@ if env_bool("DJANGO_BEHIND_PROXY"):
 
 # django-markdownx: our renderer (Markdown, then nh3) feeds the live preview,
 # and uploads are only JPEG, PNG or WebP of a few MB, re-encoded by Pillow.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.rendering.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "core.markdown.render_markdown"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp"]
 MARKDOWNX_UPLOAD_MAX_SIZE = 3 * 1024 * 1024
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}

@@ -3,8 +3,8 @@ from datetime import UTC, datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import PlainTextField
 from core.timezones import TIME_ZONES
-from pages.fields import PlainTextField
 
 from .models import Availability, Booking, DateOff, WeeklyWindow
 

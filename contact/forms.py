@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from pages.fields import PlainTextField
+from core.fields import PlainTextField
 
 from .models import MAX_LENGTH, ContactMessage
 

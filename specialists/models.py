@@ -9,7 +9,7 @@ from django_countries.fields import CountryField
 from markdownx.models import MarkdownxField
 
 from articles.models import Topic
-from articles.rendering import render_markdown
+from core.markdown import render_markdown
 from core.timezones import validate_time_zone
 
 CURRENCIES = ["AUD", "CAD", "CHF", "CZK", "DKK", "EUR", "GBP", "INR", "NOK", "PLN", "SEK", "USD"]  # fmt: skip

@@ -9,7 +9,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from articles.images import verify_image
+from core.images import verify_image
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 800

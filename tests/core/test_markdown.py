@@ -2,7 +2,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from articles.rendering import ALLOWED_TAGS, render_markdown
+from core.markdown import ALLOWED_TAGS, render_markdown
 from tests.html import parse_html
 
 PAYLOADS = [

@@ -4,7 +4,7 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Article, Reference, Topic
+from .models import Article, Reference
 
 
 class ReferenceInline(admin.StackedInline):
@@ -40,10 +40,3 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("Publication", {"fields": ["status", "published_at"]}),
         ("Review", {"fields": ["reviewed_by", "last_reviewed", "next_review_due"]}),
     ]
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}

@@ -22,7 +22,9 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Article, Reference, Topic
+from core.models import Topic
+
+from .models import Article, Reference
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 DELIMITER = "+++"

@@ -8,23 +8,9 @@ from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
 from core.markdown import render
+from core.models import Topic
 
 WORDS_PER_MINUTE = 200
-
-
-class Topic(models.Model):
-    """A subject shared by articles, specialists and questions."""
-
-    name = models.CharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("topic")
-        verbose_name_plural = _("topics")
-
-    def __str__(self):
-        return self.name
 
 
 class ArticleQuerySet(models.QuerySet):

@@ -30,7 +30,9 @@ from django.dispatch import receiver
 from django.http import HttpResponse
 from django.utils import timezone
 
-from .models import Article, Reference, Topic
+from core.models import Topic
+
+from .models import Article, Reference
 
 ARTICLE_PATH = re.compile(r"^/articles/(?P<slug>[-a-zA-Z0-9_]+)/$")
 MAX_PAGES = 500

@@ -111,7 +111,7 @@ def seed(count):
     from django.utils.text import slugify
 
     from accounts.models import User
-    from articles.models import Topic
+    from core.models import Topic
     from specialists.models import FreeSlot, Language, Specialist
 
     call_command("migrate", "--no-input", verbosity=0)

@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Topic
 from core.fields import PlainTextField
 from core.listing import FilterForm, LookupChoiceField
+from core.models import Topic
 
 from .models import (
     BODY_MAX_LENGTH,

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from articles.models import Topic
+from core.models import Topic
 from specialists.models import FreeSlot, Specialist
 
 TITLE_MIN_LENGTH = 10

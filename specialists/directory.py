@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from articles.models import Topic
 from core.listing import FilterForm, LookupChoiceField, filtered_page
+from core.models import Topic
 
 from .models import Language, Specialist
 

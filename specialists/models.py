@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from markdownx.models import MarkdownxField
 
-from articles.models import Topic
 from core.markdown import render_markdown
+from core.models import Topic
 from core.timezones import validate_time_zone
 
 CURRENCIES = ["AUD", "CAD", "CHF", "CZK", "DKK", "EUR", "GBP", "INR", "NOK", "PLN", "SEK", "USD"]  # fmt: skip

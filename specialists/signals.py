@@ -7,7 +7,7 @@ topic, approach or language (either side of the relation) and renaming one.
 from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
-from articles.models import Topic
+from core.models import Topic
 
 from .models import Approach, Language, Specialist
 

@@ -2,7 +2,8 @@ import io
 
 from django.core.management import call_command
 
-from articles.models import Article, Reference, Topic
+from articles.models import Article, Reference
+from core.models import Topic
 
 
 def load():

@@ -4,7 +4,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import pagecache
-from articles.models import Article, Topic
+from articles.models import Article
+from core.models import Topic
 from tests.factories import make_article, make_staff
 
 URL = "/articles/complex-roots-of-harassment/"

@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Topic
+from core.models import Topic
 from questions.models import Answer, Question, Vote
 from tests.browser.test_accounts_journey import field, log_in
 from tests.factories import (

@@ -15,9 +15,9 @@ from django.core.files import File
 from PIL import Image
 from playwright.sync_api import expect
 
-from articles.models import Topic
 from consultations.models import Availability
 from consultations.services import refresh_free_slots
+from core.models import Topic
 from specialists.models import Language, Specialist
 from tests.browser.test_accounts_journey import PASSWORD, field, log_in
 from tests.factories import make_user, make_verified_user

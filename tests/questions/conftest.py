@@ -2,7 +2,7 @@ import itertools
 
 import pytest
 
-from articles.models import Topic
+from core.models import Topic
 from questions.models import Answer, Question
 from tests.factories import (
     make_bookable_specialist,

@@ -3,7 +3,7 @@
 import pytest
 from django.utils import timezone
 
-from articles.models import Topic
+from core.models import Topic
 from tests.factories import make_verified_user
 from tests.html import parse_html
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from articles.models import Topic
 from consultations.models import Booking, WeeklyWindow
 from consultations.services import free_slots
+from core.models import Topic
 from pages.management.commands.load_demo_data import DEMOS
 from specialists.models import Approach, Language, Specialist
 from tests.factories import make_user

@@ -10,9 +10,9 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import User
-from articles.models import Topic
 from consultations.models import Availability, WeeklyWindow
 from consultations.services import refresh_free_slots
+from core.models import Topic
 from specialists.models import FreeSlot, Language, Specialist
 from tests.factories import make_user
 from tests.html import parse_html

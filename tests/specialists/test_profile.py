@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from articles.models import Topic
+from core.models import Topic
 from specialists import services
 from specialists.models import Language, Specialist
 from tests.factories import make_staff, make_user, make_verified_user

@@ -30,9 +30,9 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
-from articles.models import Topic
 from consultations import services
 from consultations.models import Availability, Booking, WeeklyWindow
+from core.models import Topic
 from specialists.models import Approach, Language, Specialist
 
 TOPICS = [

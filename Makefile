@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export DJANGO_DEBUG ?= true
 export EMAIL_FILE_PATH ?= $(CURDIR)/sent-emails
 
-.PHONY: run test check lint format bench bench-directory venv
+.PHONY: run test check lint imports format bench bench-directory venv
 
 venv: $(VENV)/.installed
 
@@ -36,11 +36,15 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The import contracts in pyproject.toml: lower floors never import higher ones.
+imports: venv
+	$(BIN)/lint-imports --no-logo
+
 format: venv
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: lint
+check: lint imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 

@@ -3,7 +3,7 @@ half-configured, a clean `check --deploy`, and gunicorn + whitenoise serving the
 article and the hashed, compressed static files.
 
 Every check runs in a subprocess with an environment built from scratch (the
-Makefile exports DJANGO_DEBUG=true for the test process itself). The site
+test process itself runs with DJANGO_DEBUG=true, from pyproject.toml). The site
 prepared for gunicorn uses a SQLite file in a temporary directory, also when
 the suite runs against PostgreSQL: see bench/prodsite.py.
 """

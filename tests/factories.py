@@ -1,14 +1,27 @@
 """Small factories: keyword defaults and a counter for unique values."""
 
+import hashlib
 import itertools
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
+from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from accounts.models import User
 from articles.models import Article, Reference
+from contact.models import ContactMessage
 
 _counter = itertools.count(1)
+
+# What make_email puts in a message, for tests that look for it afterwards.
+ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
+PRIVATE_LINK = "https://example.org/consultations/manage/private-token/"
+
+
+def unique_number():
+    """The next value of the counter every factory uses for unique values."""
+    return next(_counter)
 
 
 def make_user(**overrides):
@@ -58,7 +71,7 @@ def make_reference(article, **overrides):
     return Reference.objects.create(article=article, **fields)
 
 
-def make_specialist(**overrides):
+def make_specialist(*, topics=(), languages=(), **overrides):
     from specialists.models import Specialist
 
     n = next(_counter)
@@ -72,7 +85,10 @@ def make_specialist(**overrides):
         "offers_free_consultation": True,
     }
     fields.update(overrides)
-    return Specialist.objects.create(**fields)
+    specialist = Specialist.objects.create(**fields)
+    specialist.topics.set(topics)
+    specialist.languages.set(languages)
+    return specialist
 
 
 def make_bookable_specialist(windows=None, **overrides):
@@ -89,3 +105,75 @@ def make_bookable_specialist(windows=None, **overrides):
         )
     refresh_free_slots(specialist)
     return specialist
+
+
+def make_booking(specialist=None, **overrides):
+    """A confirmed booking, a week ahead unless `start` is given."""
+    from consultations.models import Booking
+
+    n = next(_counter)
+    next_hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    fields = {
+        "specialist": specialist or make_bookable_specialist(),
+        "start": next_hour + timedelta(days=7, hours=n),
+        "name": "Sam Visitor",
+        "email": "sam@example.org",
+        "preferred_format": "video",
+        "contact_preferences": "Evenings, by email",
+        "note": "Harassment by my manager at work.",
+        "visitor_time_zone": "Asia/Kolkata",
+        "consented_at": timezone.now(),
+        "manage_token_hash": hashlib.sha256(f"token-{n}".encode()).hexdigest(),
+        "form_token": f"form-{n}",
+    }
+    fields.update(overrides)
+    return Booking.objects.create(**fields)
+
+
+def make_question(**overrides):
+    from questions.models import Question
+
+    n = next(_counter)
+    fields = {
+        "title": f"How do I cope, part {n}?",
+        "body": f"Details of question {n}.",
+        "is_anonymous": True,
+    }
+    fields.update(overrides)
+    if "author" not in fields:
+        fields["author"] = make_verified_user()
+    return Question.objects.create(**fields)
+
+
+def make_answer(question, **overrides):
+    from questions.models import Answer
+
+    n = next(_counter)
+    fields = {"body": f"Answer text {n}."}
+    fields.update(overrides)
+    if "specialist" not in fields:
+        fields["specialist"] = make_specialist()
+    return Answer.objects.create(question=question, **fields)
+
+
+def make_contact_message(**overrides):
+    n = next(_counter)
+    fields = {"subject": f"Subject {n}", "message": f"Message {n}."}
+    fields.update(overrides)
+    if "user" not in fields:
+        fields["user"] = make_verified_user()
+    return ContactMessage.objects.create(**fields)
+
+
+def make_email(**overrides):
+    """An outgoing email (not saved) with a private link and a calendar file."""
+    fields = {
+        "subject": "Your appointment on Tuesday 24 March at 14:00 (Europe/Berlin)",
+        "body": f"Your private link: {PRIVATE_LINK}\n",
+        "to": ["visitor@example.org"],
+        "reply_to": ["help@example.org"],
+    }
+    fields.update(overrides)
+    message = EmailMessage(**fields)
+    message.attach("appointment.ics", ICS, "text/calendar; method=REQUEST")
+    return message

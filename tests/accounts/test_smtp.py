@@ -8,13 +8,13 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.core.management import call_command
 
 from accounts.models import User
 from contact.models import ContactMessage
 from outbox.models import OutboxMessage
+from tests.factories import make_verified_user
 from tests.smtp import Inbox, free_port, use_smtp
 
 PASSWORD = "a-long-test-password"
@@ -49,12 +49,6 @@ def smtp_inbox(smtp_server, settings):
     controller, inbox = smtp_server
     use_smtp(settings, controller.port)
     return inbox
-
-
-def make_verified_user(email):
-    user = User.objects.create_user(email=email, password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
 
 
 def plain_body(message):
@@ -94,7 +88,7 @@ def test_contact_message_reaches_the_managers_through_smtp(
     client, smtp_inbox, settings, django_capture_on_commit_callbacks
 ):
     settings.MANAGERS = [("", "managers@example.org")]
-    client.force_login(make_verified_user("writer@example.com"))
+    client.force_login(make_verified_user(email="writer@example.com"))
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -115,7 +109,7 @@ def test_contact_message_is_kept_when_the_smtp_server_is_down(
 ):
     settings.MANAGERS = [("", "managers@example.org")]
     use_smtp(settings, free_port())  # nothing listens there
-    client.force_login(make_verified_user("writer@example.com"))
+    client.force_login(make_verified_user(email="writer@example.com"))
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(

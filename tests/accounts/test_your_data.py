@@ -1,23 +1,30 @@
 import json
 
+import pytest
 from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from contact.models import ContactMessage
 from outbox.models import OutboxMessage
-from tests.factories import make_verified_user
+from tests.factories import (
+    make_bookable_specialist,
+    make_contact_message,
+    make_verified_user,
+)
 
 PASSWORD = "a-long-test-password"
 
 
-def make_writer():
+@pytest.fixture
+def writer(db):
+    """A verified user who has written to us."""
     user = make_verified_user(email="writer@example.org", name="Sam")
-    ContactMessage.objects.create(user=user, subject="My subject", message="My words")
+    make_contact_message(user=user, subject="My subject", message="My words")
     return user
 
 
-def test_your_data_page_lists_what_the_site_holds(client, db):
-    client.force_login(make_writer())
+def test_your_data_page_lists_what_the_site_holds(client, writer):
+    client.force_login(writer)
 
     content = client.get("/account/data/").content.decode()
 
@@ -38,8 +45,8 @@ def test_your_data_needs_a_login(client, db):
     assert response["Location"].startswith("/accounts/login/?next=/account/data/")
 
 
-def test_download_has_everything_as_json(client, db):
-    client.force_login(make_writer())
+def test_download_has_everything_as_json(client, writer):
+    client.force_login(writer)
 
     response = client.get("/account/data/download/")
 
@@ -53,25 +60,23 @@ def test_download_has_everything_as_json(client, db):
     assert data["Messages to us"][0]["message"] == "My words"
 
 
-def test_wrong_password_does_not_delete_the_account(client, db):
-    user = make_writer()
-    client.force_login(user)
+def test_wrong_password_does_not_delete_the_account(client, writer):
+    client.force_login(writer)
 
     response = client.post("/account/delete/", {"password": "not my password"})
 
     assert response.status_code == 200
     assert "This is not your password." in response.content.decode()
-    assert User.objects.filter(pk=user.pk).exists()
+    assert User.objects.filter(pk=writer.pk).exists()
 
 
-def test_deleting_removes_the_account_and_everything_only_theirs(client, db):
-    user = make_writer()
-    client.force_login(user)
+def test_deleting_removes_the_account_and_everything_only_theirs(client, writer):
+    client.force_login(writer)
 
     response = client.post("/account/delete/", {"password": PASSWORD}, follow=True)
 
     assert "Your account and your data have been deleted." in response.content.decode()
-    assert not User.objects.filter(pk=user.pk).exists()
+    assert not User.objects.filter(pk=writer.pk).exists()
     assert not EmailAddress.objects.filter(email="writer@example.org").exists()
     assert not ContactMessage.objects.exists()
     assert "_auth_user_id" not in client.session
@@ -158,12 +163,12 @@ def book_as_visitor(specialist, **details):
     return booking
 
 
-def test_a_booking_made_with_the_address_but_not_signed_in_shows_no_details(client, db):
+def test_a_booking_made_with_the_address_but_not_signed_in_shows_no_details(
+    client, writer
+):
     """Someone else may have typed (or mistyped) this address: the account's
     owner learns that a booking exists, not what its author wrote."""
-    from tests.factories import make_bookable_specialist
 
-    user = make_writer()
     book_as_visitor(
         make_bookable_specialist(display_name="Rowan"),
         name="A Stranger",
@@ -171,7 +176,7 @@ def test_a_booking_made_with_the_address_but_not_signed_in_shows_no_details(clie
         contact_preferences="Call me after 6 on 0123 456",
         note="My private note",
     )
-    client.force_login(user)
+    client.force_login(writer)
 
     data = json.loads(client.get("/account/data/download/").content)
     page = client.get("/account/data/").content.decode()
@@ -185,17 +190,15 @@ def test_a_booking_made_with_the_address_but_not_signed_in_shows_no_details(clie
         assert private not in json.dumps(data)
 
 
-def test_a_booking_made_while_signed_in_shows_everything(client, db):
+def test_a_booking_made_while_signed_in_shows_everything(client, writer):
     from django.core.cache import cache
 
     from consultations import services
     from consultations.models import Booking
-    from tests.factories import make_bookable_specialist
 
     cache.clear()
-    user = make_writer()
     specialist = make_bookable_specialist(slug="rowan", display_name="Rowan")
-    client.force_login(user)
+    client.force_login(writer)
     slot = services.free_slots(specialist)[0]
 
     response = client.post(
@@ -214,7 +217,7 @@ def test_a_booking_made_while_signed_in_shows_everything(client, db):
         },
     )
     assert response.status_code == 302
-    assert Booking.objects.get().booked_by == user
+    assert Booking.objects.get().booked_by == writer
     # And one a stranger made with the account's address.
     book_as_visitor(
         specialist, name="A Stranger", email="writer@example.org", note="Not yours"
@@ -234,17 +237,15 @@ def test_a_booking_made_while_signed_in_shows_everything(client, db):
     assert "A Stranger" not in page
 
 
-def test_deleting_the_account_keeps_its_bookings_for_the_specialist(client, db):
+def test_deleting_the_account_keeps_its_bookings_for_the_specialist(client, writer):
     from consultations.models import Booking
-    from tests.factories import make_bookable_specialist
 
-    user = make_writer()
     booking = book_as_visitor(
         make_bookable_specialist(), name="Sam", email="sam@example.org"
     )
-    Booking.objects.filter(pk=booking.pk).update(booked_by=user)
+    Booking.objects.filter(pk=booking.pk).update(booked_by=writer)
 
-    user.delete()
+    writer.delete()
 
     booking.refresh_from_db()
     assert booking.booked_by is None

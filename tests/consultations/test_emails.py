@@ -10,7 +10,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
 from icalendar import Calendar
 
 from consultations import emails
@@ -18,7 +17,7 @@ from consultations.ics import calendar_for
 from consultations.models import Booking
 from outbox.models import OutboxMessage
 from specialists.models import Specialist
-from tests.factories import make_user
+from tests.factories import make_booking, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -41,25 +40,7 @@ def specialist():
 
 @pytest.fixture
 def booking(specialist):
-    return make_booking(specialist)
-
-
-def make_booking(specialist, **overrides):
-    fields = {
-        "specialist": specialist,
-        "start": START,
-        "name": "Sam Visitor",
-        "email": "sam@example.org",
-        "preferred_format": "video",
-        "contact_preferences": "Evenings, by email",
-        "note": "Harassment by my manager at work.",
-        "visitor_time_zone": "Asia/Kolkata",
-        "consented_at": timezone.now(),
-        "manage_token_hash": "x" * 64,
-        "form_token": f"form-{Booking.objects.count()}",
-    }
-    fields.update(overrides)
-    return Booking.objects.create(**fields)
+    return make_booking(specialist, start=START)
 
 
 @pytest.fixture
@@ -256,7 +237,10 @@ def test_reminder_goes_to_both_sides(booking, sent):
 
 def test_subjects_and_calendars_carry_no_topic_words(specialist, sent):
     booking = make_booking(
-        specialist, name="Harassment Survivor", cancel_reason="Harassment case"
+        specialist,
+        start=START,
+        name="Harassment Survivor",
+        cancel_reason="Harassment case",
     )
     outgoing = []
     outgoing += sent(emails.send_booking_confirmed, booking, MANAGE_URL).values()
@@ -280,7 +264,7 @@ def test_subjects_and_calendars_carry_no_topic_words(specialist, sent):
 
 
 def test_a_name_with_a_line_break_cannot_add_a_header(specialist, sent):
-    booking = make_booking(specialist, name="Eve\r\nBcc: x@evil.example")
+    booking = make_booking(specialist, start=START, name="Eve\r\nBcc: x@evil.example")
 
     messages = sent(emails.send_booking_confirmed, booking, MANAGE_URL)
 
@@ -298,7 +282,7 @@ def test_a_name_with_a_line_break_cannot_add_a_header(specialist, sent):
 def test_nothing_is_sent_when_the_booking_rolls_back(specialist, sent):
     def book_then_fail():
         with contextlib.suppress(RuntimeError), transaction.atomic():
-            booking = make_booking(specialist)
+            booking = make_booking(specialist, start=START)
             emails.send_booking_confirmed(booking, MANAGE_URL)
             raise RuntimeError("slot taken")
 
@@ -314,7 +298,7 @@ def test_a_failed_send_keeps_the_booking_and_queues_the_emails(
 
     def book():
         with transaction.atomic():
-            booking = make_booking(specialist)
+            booking = make_booking(specialist, start=START)
             emails.send_booking_confirmed(booking, MANAGE_URL)
 
     assert sent(book) == {}

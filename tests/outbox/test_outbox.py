@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from aiosmtpd.controller import Controller
 from django.core import mail
-from django.core.mail import EmailMessage
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
 from django.db import transaction
@@ -17,26 +16,10 @@ from django.utils import timezone
 from outbox import services
 from outbox.management.commands.send_queued_mail import Command as SendQueuedMail
 from outbox.models import OutboxMessage
-from tests.factories import make_staff
+from tests.factories import ICS, PRIVATE_LINK, make_email, make_staff
 from tests.smtp import Inbox, free_port, use_smtp
 
 pytestmark = pytest.mark.django_db
-
-ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n"
-PRIVATE_LINK = "https://example.org/consultations/manage/private-token/"
-
-
-def make_message(**overrides):
-    fields = {
-        "subject": "Your appointment on Tuesday 24 March at 14:00 (Europe/Berlin)",
-        "body": f"Your private link: {PRIVATE_LINK}\n",
-        "to": ["visitor@example.org"],
-        "reply_to": ["help@example.org"],
-    }
-    fields.update(overrides)
-    message = EmailMessage(**fields)
-    message.attach("appointment.ics", ICS, "text/calendar; method=REQUEST")
-    return message
 
 
 def run_command(*args):
@@ -53,7 +36,7 @@ def test_enqueue_in_a_rolled_back_transaction_sends_nothing(
         contextlib.suppress(RuntimeError),
         transaction.atomic(),
     ):
-        services.enqueue(make_message())
+        services.enqueue(make_email())
         raise RuntimeError("the booking failed")
 
     assert callbacks == []
@@ -65,7 +48,7 @@ def test_enqueue_waits_for_the_commit_then_sends_at_once(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        stored = services.enqueue(make_message())
+        stored = services.enqueue(make_email())
         assert mailoutbox == []  # not before the commit
 
     [sent] = mailoutbox
@@ -85,7 +68,7 @@ def test_sent_message_keeps_only_subject_recipients_and_times(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        stored = services.enqueue(make_message())
+        stored = services.enqueue(make_email())
 
     stored.refresh_from_db()
     assert stored.body == ""
@@ -102,7 +85,7 @@ def test_smtp_server_down_keeps_the_message_queued_then_cron_delivers_it_once(
     use_smtp(settings, port)  # nothing listens there yet
 
     with django_capture_on_commit_callbacks(execute=True):
-        stored = services.enqueue(make_message())  # no exception reaches us
+        stored = services.enqueue(make_email())  # no exception reaches us
 
     stored.refresh_from_db()
     assert stored.sent_at is None
@@ -234,7 +217,7 @@ def test_dry_run_lists_due_messages_and_sends_nothing(mailoutbox):
 
 def test_enqueue_refuses_what_it_cannot_store():
     with pytest.raises(ValueError, match="bcc"):
-        services.enqueue(make_message(bcc=["hidden@example.org"]))
+        services.enqueue(make_email(bcc=["hidden@example.org"]))
 
 
 def test_admin_lists_messages_without_their_body(client):
@@ -310,9 +293,9 @@ def test_forget_deletes_every_message_about_one_thing_sent_or_not(
 ):
     someone, someone_else = make_staff(), make_staff()
     with django_capture_on_commit_callbacks(execute=True):
-        services.enqueue(make_message(), about=someone)  # sent at once
-    services.enqueue(make_message(), about=someone)  # never committed: unsent
-    kept = services.enqueue(make_message(), about=someone_else)
+        services.enqueue(make_email(), about=someone)  # sent at once
+    services.enqueue(make_email(), about=someone)  # never committed: unsent
+    kept = services.enqueue(make_email(), about=someone_else)
     OutboxMessage.objects.create(
         subject="given up",
         from_email="f@example.org",

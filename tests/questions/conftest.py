@@ -1,42 +1,16 @@
-import itertools
-
 import pytest
 
 from core.models import Topic
-from questions.models import Answer, Question
 from tests.factories import (
+    make_answer,
     make_bookable_specialist,
-    make_specialist,
+    make_question,
     make_verified_user,
 )
-
-_counter = itertools.count(1)
 
 # The asker of an anonymous question: neither may ever reach the public.
 ASKER_NAME = "Zelda Quillfeather"
 ASKER_EMAIL = "zelda.asker@example.org"
-
-
-def make_question(**overrides):
-    n = next(_counter)
-    fields = {
-        "title": f"How do I cope, part {n}?",
-        "body": f"Details of question {n}.",
-        "is_anonymous": True,
-    }
-    fields.update(overrides)
-    if "author" not in fields:
-        fields["author"] = make_verified_user()
-    return Question.objects.create(**fields)
-
-
-def make_answer(question, **overrides):
-    n = next(_counter)
-    fields = {"body": f"Answer text {n}."}
-    fields.update(overrides)
-    if "specialist" not in fields:
-        fields["specialist"] = make_specialist()
-    return Answer.objects.create(question=question, **fields)
 
 
 @pytest.fixture

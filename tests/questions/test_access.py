@@ -5,9 +5,14 @@ asker's name and address never in a public page."""
 import pytest
 from django.contrib.auth.models import Permission
 
-from tests.factories import make_specialist, make_verified_user
+from tests.factories import (
+    make_answer,
+    make_question,
+    make_specialist,
+    make_verified_user,
+)
 
-from .conftest import ASKER_EMAIL, ASKER_NAME, make_answer, make_question
+from .conftest import ASKER_EMAIL, ASKER_NAME
 
 ROLES = ["visitor", "asker", "other user", "specialist", "staff"]
 LOGIN = "login"  # a redirect to the login page

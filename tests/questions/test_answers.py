@@ -5,10 +5,13 @@ import pytest
 from outbox.models import OutboxMessage
 from questions.models import Answer
 from specialists.models import Specialist
-from tests.factories import make_specialist, make_staff, make_verified_user
+from tests.factories import (
+    make_question,
+    make_specialist,
+    make_staff,
+    make_verified_user,
+)
 from tests.html import parse_html
-
-from .conftest import make_question
 
 
 def answer_url(question):

@@ -4,7 +4,7 @@ javascript: or data:, and typed web addresses become links that pass nothing on.
 import pytest
 
 from questions.models import Answer, Question, Report
-from tests.factories import make_verified_user
+from tests.factories import make_question, make_verified_user
 from tests.html import parse_html
 
 PAYLOADS = [
@@ -129,8 +129,6 @@ def test_typed_addresses_become_links_with_exactly_nofollow_ugc_noopener(
 
 
 def test_links_in_a_question_get_the_same_rel(client, asker, topic):
-    from .conftest import make_question
-
     question = make_question(
         author=asker, topic=topic, body="Read https://example.org/a first."
     )

@@ -4,10 +4,8 @@ import pytest
 from django.utils import timezone
 
 from core.models import Topic
-from tests.factories import make_verified_user
+from tests.factories import make_answer, make_question, make_verified_user
 from tests.html import parse_html
-
-from .conftest import make_answer, make_question
 
 URL = "/questions/"
 

@@ -3,10 +3,8 @@
 import pytest
 
 from questions.models import Answer, Question, Report
-from tests.factories import make_verified_user
+from tests.factories import make_answer, make_verified_user
 from tests.html import parse_html
-
-from .conftest import make_answer
 
 QUESTIONS_ADMIN = "/admin/questions/question/"
 ANSWERS_ADMIN = "/admin/questions/answer/"

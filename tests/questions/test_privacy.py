@@ -2,11 +2,18 @@
 
 import json
 
+import pytest
+
 from questions.models import Answer, Question, Report, Vote
-from tests.factories import make_specialist, make_verified_user
+from tests.factories import (
+    make_answer,
+    make_question,
+    make_specialist,
+    make_verified_user,
+)
 from tests.html import parse_html
 
-from .conftest import ASKER_EMAIL, ASKER_NAME, make_answer, make_question
+from .conftest import ASKER_EMAIL, ASKER_NAME
 
 PASSWORD = "a-long-test-password"
 
@@ -78,15 +85,15 @@ def test_only_the_asker_is_told_it_is_their_question(client, question, asker):
     assert "You asked this question." not in theirs
 
 
-def make_everything(asker, question, answer):
+@pytest.fixture
+def voted_and_reported(asker, question, answer):
     """The asker voted and reported; the specialist answered."""
     Vote.objects.create(answer=answer, user=asker)
     Report.objects.create(question=question, reporter=asker, reason="My own typo.")
-    return asker
 
 
+@pytest.mark.usefixtures("voted_and_reported")
 def test_your_data_lists_questions_votes_and_reports(client, question, answer, asker):
-    make_everything(asker, question, answer)
     client.force_login(asker)
 
     content = client.get("/account/data/").content.decode()
@@ -117,8 +124,8 @@ def test_your_data_lists_a_specialists_answers(client, answer):
     ]
 
 
+@pytest.mark.usefixtures("voted_and_reported")
 def test_download_has_questions_votes_and_reports(client, question, answer, asker):
-    make_everything(asker, question, answer)
     client.force_login(asker)
 
     data = json.loads(client.get("/account/data/download/").content)
@@ -133,10 +140,10 @@ def test_download_has_questions_votes_and_reports(client, question, answer, aske
     )
 
 
+@pytest.mark.usefixtures("voted_and_reported")
 def test_deleting_the_askers_account_keeps_the_question_unsigned(
     client, question, answer, asker
 ):
-    make_everything(asker, question, answer)
     question.is_anonymous = False
     question.save()
     client.force_login(asker)

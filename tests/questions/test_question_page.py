@@ -7,10 +7,13 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from specialists.models import Specialist
-from tests.factories import make_specialist, make_verified_user
+from tests.factories import (
+    make_answer,
+    make_question,
+    make_specialist,
+    make_verified_user,
+)
 from tests.html import parse_html
-
-from .conftest import make_answer
 
 
 @pytest.fixture(autouse=True)
@@ -216,8 +219,6 @@ def test_json_ld_leaves_out_hidden_answers(client, question):
 
 
 def test_json_ld_cannot_close_its_script_element(client, asker, topic):
-    from .conftest import make_question
-
     question = make_question(
         author=asker, topic=topic, title="</script><script>alert(1)</script>"
     )

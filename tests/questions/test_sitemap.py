@@ -2,7 +2,7 @@
 
 import re
 
-from .conftest import make_answer, make_question
+from tests.factories import make_answer, make_question
 
 
 def question_urls(client):

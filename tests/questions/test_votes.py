@@ -4,10 +4,8 @@ import pytest
 from django.db import IntegrityError
 
 from questions.models import Answer, Vote
-from tests.factories import make_staff, make_verified_user
+from tests.factories import make_answer, make_staff, make_verified_user
 from tests.html import parse_html
-
-from .conftest import make_answer
 
 
 def helpful_url(answer):

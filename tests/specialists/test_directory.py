@@ -1,7 +1,6 @@
 """The public directory at /specialists/: who is listed, filters, pages, queries."""
 
 import importlib
-import itertools
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -10,14 +9,10 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 
 from accounts.models import User
-from consultations.models import Availability, WeeklyWindow
-from consultations.services import refresh_free_slots
 from core.models import Topic
 from specialists.models import FreeSlot, Language, Specialist
-from tests.factories import make_user
+from tests.factories import make_bookable_specialist, make_specialist, unique_number
 from tests.html import parse_html
-
-_counter = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
@@ -25,29 +20,8 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
 
 
-def make_specialist(*, topics=(), languages=(), free_hours=False, **overrides):
-    """With free_hours, the specialist takes free consultations every day,
-    09:00-17:00 in their zone, and so can be booked."""
-    n = next(_counter)
-    fields = {
-        "user": make_user(),
-        "slug": f"specialist-{n}",
-        "display_name": f"Specialist {n}",
-        "headline": "Psychologist",
-        "status": Specialist.Status.APPROVED,
-    }
-    fields.update(overrides)
-    specialist = Specialist.objects.create(**fields)
-    specialist.topics.set(topics)
-    specialist.languages.set(languages)
-    if free_hours:
-        availability = Availability.objects.create(specialist=specialist)
-        for weekday in range(7):
-            WeeklyWindow.objects.create(
-                availability=availability, weekday=weekday, start="09:00", end="17:00"
-            )
-        refresh_free_slots(specialist)
-    return specialist
+# Free consultations every day, 09:00-17:00 in the specialist's zone.
+EVERY_DAY = [(weekday, "09:00", "17:00") for weekday in range(7)]
 
 
 def card_names(response):
@@ -79,7 +53,7 @@ def languages(db):
 @pytest.fixture
 def three_specialists(topics, languages):
     """Anna, Ben and Cleo: each filter tells at least one of them apart."""
-    make_specialist(
+    make_bookable_specialist(
         display_name="Anna Arendt",
         headline="Clinical psychologist",
         bio="I work with survivors of online abuse.",
@@ -88,7 +62,7 @@ def three_specialists(topics, languages):
         offers_video=True,
         offers_phone=False,
         offers_in_person=False,
-        free_hours=True,
+        windows=EVERY_DAY,
         country="DE",
         city="Berlin",
     )
@@ -105,7 +79,7 @@ def three_specialists(topics, languages):
         country="GB",
         city="London",
     )
-    make_specialist(
+    make_bookable_specialist(
         display_name="Cleo Carre",
         headline="Psychotherapist",
         bio="Long-term therapy.",
@@ -114,7 +88,7 @@ def three_specialists(topics, languages):
         offers_video=False,
         offers_phone=False,
         offers_in_person=True,
-        free_hours=True,
+        windows=EVERY_DAY,
         country="FR",
         city="Paris",
     )
@@ -134,12 +108,14 @@ def test_only_approved_profiles_are_listed(client, db):
 
 def test_specialists_offering_a_free_consultation_come_first(client, db):
     make_specialist(display_name="Aaron Paid", offers_free_consultation=False)
-    make_specialist(display_name="Zoe Free", free_hours=True)
-    make_specialist(display_name="Bea Free", free_hours=True)
+    make_bookable_specialist(display_name="Zoe Free", windows=EVERY_DAY)
+    make_bookable_specialist(display_name="Bea Free", windows=EVERY_DAY)
     # The switch is on, but there are no hours: nothing to book, not featured.
     make_specialist(display_name="Abe No-hours", offers_free_consultation=True)
-    make_specialist(
-        display_name="Al Switched-off", offers_free_consultation=False, free_hours=True
+    make_bookable_specialist(
+        display_name="Al Switched-off",
+        offers_free_consultation=False,
+        windows=EVERY_DAY,
     )
 
     response = client.get("/specialists/")
@@ -169,7 +145,7 @@ def test_specialists_offering_a_free_consultation_come_first(client, db):
 
 
 def test_the_free_filter_lists_only_specialists_who_can_be_booked_now(client, db):
-    make_specialist(display_name="Bea Free", free_hours=True)
+    make_bookable_specialist(display_name="Bea Free", windows=EVERY_DAY)
     make_specialist(display_name="Abe No-hours", offers_free_consultation=True)
 
     assert card_names(client.get("/specialists/?free=on")) == ["Bea Free"]
@@ -223,8 +199,8 @@ def test_soonest_available_sort_puts_the_earliest_free_time_first(client, db):
 
 
 def test_card_names_the_next_free_time_in_the_specialists_zone(client, db):
-    specialist = make_specialist(
-        display_name="Anna Arendt", time_zone="Europe/Berlin", free_hours=True
+    specialist = make_bookable_specialist(
+        display_name="Anna Arendt", time_zone="Europe/Berlin", windows=EVERY_DAY
     )
     first = FreeSlot.objects.filter(specialist=specialist).order_by("start").first()
 
@@ -243,7 +219,7 @@ def test_card_names_the_next_free_time_in_the_specialists_zone(client, db):
 
 
 def test_card_shows_photo_or_initials_badges_and_facts(client, topics, languages):
-    make_specialist(
+    make_bookable_specialist(
         display_name="Anna Arendt",
         slug="anna-arendt",
         headline="Clinical psychologist",
@@ -251,7 +227,7 @@ def test_card_shows_photo_or_initials_badges_and_facts(client, topics, languages
         languages=[languages["de"], languages["en"]],
         offers_video=True,
         offers_phone=True,
-        free_hours=True,
+        windows=EVERY_DAY,
         is_verified=True,
         city="Berlin",
         country="DE",
@@ -512,7 +488,7 @@ QUERY_COUNT_URLS = [
 def bulk_create_specialists(count, *, topics, languages):
     """`count` approved specialists in a handful of INSERTs: every other one
     has each topic and language, so filtered pages are full too."""
-    start = next(_counter)
+    start = unique_number()
     password = make_password(None)
     users = User.objects.bulk_create(
         User(email=f"bulk{start + i}@example.com", password=password)
@@ -560,11 +536,11 @@ def bulk_create_specialists(count, *, topics, languages):
 def test_query_count_is_at_most_six_and_the_same_for_1_and_10000_specialists(
     client, topics, languages, django_assert_max_num_queries
 ):
-    make_specialist(
+    make_bookable_specialist(
         headline="Psychologist",
         topics=[topics["stalking"]],
         languages=[languages["de"]],
-        free_hours=True,
+        windows=EVERY_DAY,
     )
 
     def query_counts():

@@ -1,8 +1,11 @@
-"""Checks on uploaded images: the bytes, not the name or the browser's word."""
+"""Uploaded images: checked by their bytes, not the name or the browser's word,
+and written afresh so that nothing but the pixels is stored."""
+
+import io
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 # Pillow's format name -> the MIME type we accept for it.
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -32,3 +35,29 @@ def verify_image(upload):
     if image_format not in ALLOWED_FORMATS:
         raise invalid
     return image_format
+
+
+def upright(image):
+    """The image turned as its EXIF orientation says: re-encoding drops EXIF,
+    and a photo taken sideways would then be stored sideways."""
+    return ImageOps.exif_transpose(image)
+
+
+def reencode(image, image_format, *, quality=85):
+    """`image` written as a new `image_format` file holding its pixels only.
+
+    Pillow writes what an image carries in `image.info` back into the file:
+    a JPEG's comment, for one, survives a save even when EXIF is dropped. So
+    the pixels are copied with an empty `info`; a palette image first becomes
+    RGBA, since its transparency lives in that `info`."""
+    if image.mode == "P":
+        image = image.convert("RGBA")
+    if image_format == "JPEG" and image.mode != "RGB":
+        image = image.convert("RGB")
+    elif image_format == "WEBP" and image.mode not in {"RGB", "RGBA"}:
+        image = image.convert("RGBA")
+    pixels = image.copy()
+    pixels.info = {}
+    output = io.BytesIO()
+    pixels.save(output, image_format, quality=quality, optimize=True)
+    return output

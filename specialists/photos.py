@@ -1,7 +1,6 @@
 """Profile photos: checked, cropped square, resized and re-encoded by Pillow,
 so what is stored holds no metadata (camera, place) and no surprises."""
 
-import io
 import uuid
 
 from django.core.exceptions import ValidationError
@@ -9,7 +8,7 @@ from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
-from core.images import verify_image
+from core.images import reencode, upright, verify_image
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_SIDE = 800
@@ -21,12 +20,10 @@ def process_photo(upload):
         raise ValidationError(_("This photo is larger than 5 MB."), code="too_big")
     verify_image(upload)
     with Image.open(upload) as image:
-        image = ImageOps.exif_transpose(image)  # keep it upright once EXIF is gone
+        image = upright(image)
         side = min(image.size)
         image = ImageOps.fit(image, (side, side))
         if side > MAX_SIDE:
             image = image.resize((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-        output = io.BytesIO()
-        # A fresh RGB image written without exif/icc/comment: nothing else survives.
-        image.convert("RGB").save(output, "JPEG", quality=85, optimize=True)
+        output = reencode(image, "JPEG", quality=85)
     return ContentFile(output.getvalue(), name=f"{uuid.uuid4().hex}.jpg")

@@ -79,6 +79,29 @@ def test_staff_can_upload_jpeg_png_and_webp(
     assert len(list((tmp_path / "markdownx").iterdir())) == 1
 
 
+def test_uploaded_image_is_stored_upright_fitted_and_without_metadata(
+    staff_client, tmp_path
+):
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCamera"  # Make
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
+    buffer = io.BytesIO()
+    Image.new("RGB", (3200, 1000), (200, 100, 50)).save(
+        buffer, "JPEG", exif=exif, comment=b"Secret comment"
+    )
+    upload = SimpleUploadedFile("a.jpg", buffer.getvalue(), content_type="image/jpeg")
+
+    response = staff_client.post(UPLOAD, {"image": upload}, **AJAX)
+
+    assert response.status_code == 200, response.content
+    [stored_path] = (tmp_path / "markdownx").iterdir()
+    assert b"Secret" not in stored_path.read_bytes()
+    with Image.open(stored_path) as stored:
+        assert stored.format == "JPEG"
+        assert stored.size == (500, 1600)
+        assert not stored.getexif()
+
+
 def test_svg_upload_is_refused(staff_client):
     svg = SimpleUploadedFile(
         "a.svg",

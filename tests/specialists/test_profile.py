@@ -42,7 +42,10 @@ def photo(fmt="PNG", size=(1200, 900), name="me.png", content_type="image/png"):
     image = Image.new("RGB", size, (120, 160, 170))
     exif = Image.Exif()
     exif[0x010F] = "SecretCamera"  # Make
-    image.save(buffer, fmt, exif=exif) if fmt == "JPEG" else image.save(buffer, fmt)
+    if fmt == "JPEG":
+        image.save(buffer, fmt, exif=exif, comment=b"Secret comment")
+    else:
+        image.save(buffer, fmt)
     return SimpleUploadedFile(name, buffer.getvalue(), content_type=content_type)
 
 
@@ -210,6 +213,7 @@ def test_photo_is_made_square_small_and_stripped_of_metadata(specialist_client):
         assert stored.size == (800, 800)
         assert stored.format == "JPEG"
         assert not stored.getexif()
+    assert b"Secret" not in specialist.photo.read()
 
 
 @pytest.mark.parametrize(

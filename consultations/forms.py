@@ -73,31 +73,58 @@ class BookingForm(forms.ModelForm):
 
     class Meta:
         model = Booking
-        fields = ["name", "email", "preferred_format", "contact_preferences", "note"]
+        fields = [
+            "name",
+            "email",
+            "preferred_format",
+            "visitor_phone",
+            *Booking.SAFE_CONTACT_FIELDS,
+            "contact_preferences",
+            "note",
+        ]
         field_classes = {"note": PlainTextField}
-        labels = {"name": _("Your name (a first name or an alias is enough)")}
+        labels = {
+            "name": _("Your name (a first name or an alias is enough)"),
+            "visitor_phone": _("Your phone number (only if you chose phone)"),
+        }
         help_texts = {
-            "contact_preferences": _("For example: email only, no voicemail, safe times to call."),
+            "visitor_phone": _("The specialist calls you on it at the booked time. Only they can see it."),
+            "contact_preferences": _("For example: safe times to call, or a name to ask for."),
             "note": _("Optional, up to 1,000 characters. Only this specialist and our staff can read it."),
         }  # fmt: skip
         widgets = {
             "note": forms.Textarea(attrs={"rows": 4, "maxlength": 1000}),
             "preferred_format": forms.RadioSelect,
-        }
+            "visitor_phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "maxlength": 40}),
+        }  # fmt: skip
 
     def __init__(self, *args, specialist, **kwargs):
         super().__init__(*args, **kwargs)
-        offered = {value for value, offers in [
-            (Booking.Format.VIDEO, specialist.offers_video),
-            (Booking.Format.PHONE, specialist.offers_phone),
-            (Booking.Format.IN_PERSON, specialist.offers_in_person),
-        ] if offers}  # fmt: skip
+        offered = specialist.meeting_formats()
         self.fields["preferred_format"].choices = [
             choice for choice in Booking.Format.choices if choice[0] in offered
         ]
+        if len(offered) == 1:
+            self.fields["preferred_format"].initial = offered[0]
+        # Asked only when the specialist calls the visitor; without
+        # JavaScript the field is always there, its label says when it counts.
+        self.asks_phone = specialist.visitor_gives_phone
+        if not self.asks_phone:
+            del self.fields["visitor_phone"]
         self.fields["website"].widget.attrs.update(
             {"autocomplete": "off", "tabindex": "-1", "class": "hp-input"}
         )
+
+    def field_groups(self):
+        """The visible fields in the page's order: how to meet, then the
+        visitor's contact wishes (one fieldset), then the rest."""
+        contact = [*Booking.SAFE_CONTACT_FIELDS, "contact_preferences"]
+        visible = self.visible_fields()
+        return [
+            ("", [f for f in visible if f.name in ("name", "email", "preferred_format", "visitor_phone")]),
+            (_("How you may be contacted"), [f for f in visible if f.name in contact]),
+            ("", [f for f in visible if f.name in ("note", "consent", "website")]),
+        ]  # fmt: skip
 
     def clean_website(self):
         if self.cleaned_data["website"]:
@@ -110,11 +137,25 @@ class BookingForm(forms.ModelForm):
         # A name goes into email headers and calendar files: one line only.
         return " ".join(self.cleaned_data["name"].split())
 
+    def clean(self):
+        cleaned = super().clean()
+        if not self.asks_phone:
+            return cleaned
+        if cleaned.get("preferred_format") != Booking.Format.PHONE:
+            # Typed, then another format chosen: not kept, not needed.
+            cleaned["visitor_phone"] = ""
+        elif not cleaned.get("visitor_phone") and "visitor_phone" not in self.errors:
+            self.add_error(
+                "visitor_phone",
+                _("The specialist calls you: please give the number to call."),
+            )
+        return cleaned
+
     def booking_fields(self):
         """The slot, the form's token and the visitor's details, named as
         services.book_consultation takes them."""
         data = self.cleaned_data
-        fields = {field: data[field] for field in self.Meta.fields}
+        fields = {field: data.get(field, "") for field in self.Meta.fields}
         return {"start": data["slot"], "form_token": data["token"], **fields}
 
 
@@ -137,6 +178,22 @@ class AvailabilityForm(forms.ModelForm):
     class Meta:
         model = Availability
         fields = ["minimum_notice_hours", "horizon_days"]
+
+    def __init__(self, *args, specialist, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.specialist = specialist
+
+    def clean_offers_free_consultation(self):
+        offers = self.cleaned_data["offers_free_consultation"]
+        if offers and not self.specialist.meeting_formats():
+            raise forms.ValidationError(
+                _(
+                    "Visitors need a way to meet you first: on your profile, choose "
+                    "video, phone or in person and give its details."
+                ),
+                code="no_format",
+            )
+        return offers
 
 
 class WeeklyWindowForm(forms.ModelForm):

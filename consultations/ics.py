@@ -3,7 +3,8 @@
 One UID for the booking's whole life and a SEQUENCE that grows with every
 change, so calendars update (or cancel) the same event instead of adding a
 second one. Calendars are often shared or seen by others: the title is a
-neutral "Appointment", and the visitor's note never goes in.
+neutral "Appointment", and neither the visitor's note nor their contact
+wishes go in.
 """
 
 from datetime import UTC
@@ -35,6 +36,12 @@ def calendar_for(booking, *, method="REQUEST", organizer_email, attendee_email):
     event.add("dtstart", booking.start.astimezone(UTC))
     event.add("dtend", (booking.start + SLOT).astimezone(UTC))
     event.add("summary", _("Appointment"))
+    # How to meet (the link, the address, who calls): the booked visitor's
+    # and the specialist's own calendars are where it is needed at the time.
+    details = booking.meeting_details()
+    if details.location:
+        event.add("location", single_line(details.location))
+    event.add("description", details.for_visitor)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     event.add("organizer", _address(organizer_email, booking.specialist.display_name))

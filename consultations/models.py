@@ -1,6 +1,7 @@
 import hashlib
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,9 +9,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from specialists.models import Specialist
+from specialists.models import Specialist, validate_phone_number
 
 from .slots import SLOT_MINUTES
 
@@ -89,6 +91,19 @@ class DateOff(models.Model):
         return f"{self.date:%Y-%m-%d}"
 
 
+@dataclass(frozen=True)
+class MeetingDetails:
+    """How one booked consultation happens, for the booked visitor and the
+    specialist only: every page, email and calendar file that gives the
+    details takes its wording from here."""
+
+    format: str
+    for_visitor: str  # "By video: join with this link at the booked time: …"
+    for_specialist: str  # "By phone: you call them on …"
+    location: str  # the calendar's LOCATION: the link, the address, …
+    link: str = ""  # the video link, to show as a link
+
+
 class BookingQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=Booking.OCCUPYING)
@@ -134,7 +149,29 @@ class Booking(models.Model):
     name = models.CharField(_("name"), max_length=100)
     email = models.EmailField(_("email"))
     preferred_format = models.CharField(_("preferred format"), max_length=10, choices=Format.choices)  # fmt: skip
-    contact_preferences = models.CharField(_("how and when we may contact you"), max_length=300, blank=True)  # fmt: skip
+    visitor_phone = models.CharField(
+        _("your phone number (only if you chose phone)"),
+        max_length=40,
+        blank=True,
+        validators=[validate_phone_number],
+    )
+    # Safe contact: the common wishes as choices, the rest as free text. The
+    # specialist sees them first; the site honours what it can (no reminder).
+    no_voicemail = models.BooleanField(_("Please do not leave a voicemail"), default=False)  # fmt: skip
+    no_further_emails = models.BooleanField(
+        _("Do not email me after the confirmation (no reminder)"),
+        default=False,
+        help_text=_(
+            "You still get the confirmation, and an email if the specialist "
+            "cancels or changes your consultation: those are essential."
+        ),
+    )
+    only_at_booked_time = models.BooleanField(_("Only call at the booked time"), default=False)  # fmt: skip
+    discreet_caller = models.BooleanField(
+        _("Do not say where you are calling from if someone else answers"),
+        default=False,
+    )
+    contact_preferences = models.CharField(_("anything else about how and when you may be contacted"), max_length=300, blank=True)  # fmt: skip
     note = models.TextField(_("note for the specialist"), max_length=1000, blank=True)
     visitor_time_zone = models.CharField(
         _("visitor's time zone"), max_length=64, default="UTC"
@@ -192,6 +229,83 @@ class Booking(models.Model):
     @property
     def is_upcoming(self):
         return self.is_active and self.start >= timezone.now()
+
+    SAFE_CONTACT_FIELDS = (
+        "no_voicemail",
+        "no_further_emails",
+        "only_at_booked_time",
+        "discreet_caller",
+    )
+
+    def safe_contact_wishes(self):
+        """The visitor's contact wishes, as lines for the specialist: the
+        chosen ones first, then their own words."""
+        wishes = [
+            str(self._meta.get_field(name).verbose_name)
+            for name in self.SAFE_CONTACT_FIELDS
+            if getattr(self, name)
+        ]
+        if self.contact_preferences:
+            wishes.append(self.contact_preferences)
+        return wishes
+
+    def meeting_details(self):
+        """How this consultation happens, from the specialist's current
+        details for the booked format (they may change the link later; the
+        reminder then gives the new one)."""
+        specialist = self.specialist
+        name = specialist.display_name
+        missing = MeetingDetails(
+            format=self.preferred_format,
+            for_visitor=gettext("%(specialist)s will tell you how you meet.") % {"specialist": name},
+            for_specialist=gettext("Please tell the visitor how you meet: your details for this format are missing."),
+            location="",
+        )  # fmt: skip
+        if self.preferred_format == self.Format.VIDEO:
+            link = specialist.video_link
+            if not link:
+                return missing
+            return MeetingDetails(
+                format=self.preferred_format,
+                for_visitor=gettext("By video: join with this link at the booked time: %(link)s") % {"link": link},
+                for_specialist=gettext("By video, with your link: %(link)s") % {"link": link},
+                location=link,
+                link=link,
+            )  # fmt: skip
+        if self.preferred_format == self.Format.PHONE:
+            calls = specialist.PhoneDirection
+            if (
+                specialist.phone_direction == calls.SPECIALIST_CALLS
+                and self.visitor_phone
+            ):
+                number = self.visitor_phone
+                return MeetingDetails(
+                    format=self.preferred_format,
+                    for_visitor=gettext("By phone: %(specialist)s calls you on %(number)s at the booked time.") % {"specialist": name, "number": number},
+                    for_specialist=gettext("By phone: you call them on %(number)s.") % {"number": number},
+                    location=gettext("Phone: the specialist calls you"),
+                )  # fmt: skip
+            if (
+                specialist.phone_direction == calls.VISITOR_CALLS
+                and specialist.phone_number
+            ):
+                number = specialist.phone_number
+                return MeetingDetails(
+                    format=self.preferred_format,
+                    for_visitor=gettext("By phone: please call %(specialist)s on %(number)s at the booked time.") % {"specialist": name, "number": number},
+                    for_specialist=gettext("By phone: they call you on %(number)s.") % {"number": number},
+                    location=gettext("Phone: %(number)s") % {"number": number},
+                )  # fmt: skip
+            return missing
+        address = ", ".join(specialist.address.splitlines())
+        if not address:
+            return missing
+        return MeetingDetails(
+            format=self.preferred_format,
+            for_visitor=gettext("In person, at: %(address)s") % {"address": address},
+            for_specialist=gettext("In person, at your address: %(address)s") % {"address": address},
+            location=address,
+        )  # fmt: skip
 
     @staticmethod
     def hash_token(token):

@@ -32,7 +32,8 @@ def bookings(user):
             row.update(
                 name=booking.name,
                 email=booking.email,
-                contact_preferences=booking.contact_preferences,
+                phone=booking.visitor_phone,
+                contact_wishes=booking.safe_contact_wishes(),
                 note=booking.note,
             )
         rows.append(row)

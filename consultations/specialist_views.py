@@ -30,6 +30,7 @@ def availability(request):
     data = request.POST or None
     form = AvailabilityForm(
         data,
+        specialist=specialist,
         instance=availability,
         initial={"offers_free_consultation": specialist.offers_free_consultation},
     )
@@ -55,7 +56,9 @@ def availability(request):
 def consultations(request):
     specialist = own_specialist(request)
     now = timezone.now()
-    bookings = Booking.objects.filter(specialist=specialist, anonymised_at__isnull=True)
+    bookings = Booking.objects.filter(
+        specialist=specialist, anonymised_at__isnull=True
+    ).select_related("specialist")
     context = {
         "specialist": specialist,
         "upcoming": bookings.filter(start__gte=now).exclude(

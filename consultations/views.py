@@ -79,7 +79,9 @@ def _render_picker(request, specialist, time_zone, *, status=200, **extra):
     return render(request, "consultations/slot_picker.html", context, status=status)
 
 
-@sensitive_post_parameters("name", "email", "contact_preferences", "note")
+@sensitive_post_parameters(
+    "name", "email", "visitor_phone", "contact_preferences", "note"
+)
 def book(request, slug):
     """The slot picker. Once a slot is chosen (the picker's links carry
     ?slot=, the details form posts it back here), the details form."""

@@ -40,6 +40,8 @@ class SpecialistAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "time_zone":  # a list, not the admin's text input
             return db_field.formfield(form_class=TimeZoneField)
+        if db_field.name == "video_link":  # https only, so no http:// guess
+            kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     fieldsets = [
@@ -55,8 +57,12 @@ class SpecialistAdmin(admin.ModelAdmin):
                     "approaches",
                     "languages",
                     "offers_video",
+                    "video_link",
                     "offers_phone",
+                    "phone_direction",
+                    "phone_number",
                     "offers_in_person",
+                    "address",
                     "city",
                     "country",
                     "time_zone",

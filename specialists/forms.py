@@ -8,6 +8,10 @@ from .photos import process_photo
 
 
 class SpecialistForm(forms.ModelForm):
+    video_link = Specialist._meta.get_field("video_link").formfield(
+        assume_scheme="https", widget=forms.URLInput(attrs={"placeholder": "https://"})
+    )
+
     class Meta:
         model = Specialist
         fields = [
@@ -19,8 +23,12 @@ class SpecialistForm(forms.ModelForm):
             "approaches",
             "languages",
             "offers_video",
+            "video_link",
             "offers_phone",
+            "phone_direction",
+            "phone_number",
             "offers_in_person",
+            "address",
             "city",
             "country",
             "time_zone",
@@ -41,11 +49,20 @@ class SpecialistForm(forms.ModelForm):
                 attrs={"accept": "image/jpeg,image/png,image/webp"}
             ),
             "qualifications": forms.Textarea(attrs={"rows": 4}),
+            "phone_direction": forms.RadioSelect,
+            "address": forms.Textarea(attrs={"rows": 3, "maxlength": 300}),
+            "phone_number": forms.TextInput(
+                attrs={"type": "tel", "autocomplete": "tel"}
+            ),
         }
         help_texts = {
             "photo": _("JPEG, PNG or WebP, up to 5 MB. We crop it square."),
             "bio": _("Markdown. Up to 5,000 characters."),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone_direction"].choices = Specialist.PhoneDirection.choices
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")
@@ -62,9 +79,50 @@ class SpecialistForm(forms.ModelForm):
             raise forms.ValidationError(
                 _("Choose at least one way to meet."), code="no_format"
             )
+        self._require_meeting_details(cleaned)
         if cleaned.get("fee_amount") is not None and not cleaned.get("fee_currency"):
             self.add_error("fee_currency", _("Choose the currency of your fee."))
         return cleaned
+
+    def _require_meeting_details(self, cleaned):
+        """A format can only be offered with what a booked visitor needs to
+        meet: the error goes next to the missing detail."""
+        missing = []
+        if cleaned.get("offers_video") and not cleaned.get("video_link"):
+            missing.append(
+                ("video_link", _("To offer video, give the link visitors use to join."))
+            )
+        if cleaned.get("offers_phone"):
+            direction = cleaned.get("phone_direction")
+            if not direction:
+                missing.append(
+                    ("phone_direction", _("To offer phone, choose who calls whom."))
+                )
+            elif (
+                direction == Specialist.PhoneDirection.VISITOR_CALLS
+                and not cleaned.get("phone_number")
+            ):
+                missing.append(
+                    ("phone_number", _("Visitors call you: give the number they call."))
+                )
+        if cleaned.get("offers_in_person"):
+            if not cleaned.get("address"):
+                missing.append(("address", _("To meet in person, give the address.")))
+            if not cleaned.get("city"):
+                missing.append(
+                    (
+                        "city",
+                        _("To meet in person, give the city (your profile shows it)."),
+                    )
+                )
+        for field, message in missing:
+            if field not in self.errors:
+                self.add_error(field, message)
+
+    def clean_address(self):
+        # One address, without stray blank lines (it goes into calendar files).
+        lines = (line.strip() for line in self.cleaned_data["address"].splitlines())
+        return "\n".join(line for line in lines if line)
 
 
 class RequestChangesForm(forms.Form):

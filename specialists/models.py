@@ -1,6 +1,9 @@
+import re
 import unicodedata
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -27,6 +30,27 @@ def fold(text):
     LIKE folds only ASCII letters and PostgreSQL's unaccent is an extension."""
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+validate_https_url = URLValidator(
+    schemes=["https"],
+    message=_("Enter a full link that starts with https://."),
+    code="https_only",  # not "invalid": the field would put its own message
+)
+
+
+def validate_phone_number(value):
+    """Digits, spaces and + - ( ) / only, with 6 to 20 digits: a number a
+    person can dial, not a note (notes belong elsewhere)."""
+    digits = re.sub(r"\D", "", value)
+    if (
+        not re.fullmatch(r"\+?[0-9 ()/.-]+", value.strip())
+        or not 6 <= len(digits) <= 20
+    ):
+        raise ValidationError(
+            _("Enter a phone number with digits only, for example +49 30 1234567."),
+            code="phone_number",
+        )
 
 
 class Approach(models.Model):
@@ -154,6 +178,13 @@ class Specialist(models.Model):
         CHANGES_REQUESTED = "changes", _("Changes requested")
         APPROVED = "approved", _("Approved")
 
+    class PhoneDirection(models.TextChoices):
+        SPECIALIST_CALLS = (
+            "specialist_calls",
+            _("I will call you on the number you give"),
+        )
+        VISITOR_CALLS = "visitor_calls", _("You call me on my number")
+
     # Changing any of these on an approved profile sends it back to review:
     # they are what a visitor trusts (who, what, qualified how).
     REVIEWED_FIELDS = (
@@ -187,6 +218,35 @@ class Specialist(models.Model):
     offers_video = models.BooleanField(_("video"), default=True)
     offers_phone = models.BooleanField(_("phone"), default=False)
     offers_in_person = models.BooleanField(_("in person"), default=False)
+
+    # How a booked consultation happens, per format. Given to the booked
+    # visitor only (confirmation page, emails, calendar file): never on the
+    # profile, in the directory or in the structured data.
+    video_link = models.URLField(
+        _("video meeting link"),
+        max_length=300,
+        blank=True,
+        validators=[validate_https_url],
+        help_text=_(
+            "An https:// link to your video room. Only booked visitors get it."
+        ),
+    )
+    phone_direction = models.CharField(
+        _("who calls whom"), max_length=20, choices=PhoneDirection.choices, blank=True
+    )
+    phone_number = models.CharField(
+        _("your phone number"),
+        max_length=40,
+        blank=True,
+        validators=[validate_phone_number],
+        help_text=_("Only if visitors call you. Only booked visitors get it."),
+    )
+    address = models.TextField(
+        _("address for meetings in person"),
+        max_length=300,
+        blank=True,
+        help_text=_("Only booked visitors get it; your profile shows the city."),
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = CountryField(_("country"), blank=True)
     time_zone = models.CharField(
@@ -293,6 +353,49 @@ class Specialist(models.Model):
             (self.offers_in_person, _("In person")),
         ]
         return [label for offered, label in labels if offered]
+
+    def meeting_formats(self):
+        """The formats a visitor can book: offered, with what they need to
+        meet ("video", "phone", "in_person", the booking's format values)."""
+        formats = []
+        if self.offers_video and self.video_link:
+            formats.append("video")
+        if (
+            self.offers_phone
+            and self.phone_direction
+            and (
+                self.phone_direction == self.PhoneDirection.SPECIALIST_CALLS
+                or self.phone_number
+            )
+        ):
+            formats.append("phone")
+        if self.offers_in_person and self.address and self.city:
+            formats.append("in_person")
+        return formats
+
+    @property
+    def visitor_gives_phone(self):
+        return "phone" in self.meeting_formats() and (
+            self.phone_direction == self.PhoneDirection.SPECIALIST_CALLS
+        )
+
+    def how_it_works(self):
+        """Before booking: how each bookable format happens, without any of
+        the details only a booked visitor gets."""
+        texts = {
+            "video": _("By video: you get a meeting link after booking."),
+            "phone": _("By phone: the specialist calls you at the booked time.")
+            if self.phone_direction == self.PhoneDirection.SPECIALIST_CALLS
+            else _(
+                "By phone: you call the specialist at the booked time; the number "
+                "is in your confirmation."
+            ),
+            "in_person": _(
+                "In person in %(city)s: the address is in your confirmation."
+            )
+            % {"city": self.city},
+        }
+        return [texts[f] for f in self.meeting_formats()]
 
     @property
     def initials(self):

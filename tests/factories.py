@@ -83,6 +83,8 @@ def make_specialist(*, topics=(), languages=(), **overrides):
         "status": Specialist.Status.APPROVED,
         "time_zone": "Europe/Berlin",
         "offers_free_consultation": True,
+        # Video is offered by default, so it comes with its link.
+        "video_link": f"https://meet.example.org/room-{n}",
     }
     fields.update(overrides)
     specialist = Specialist.objects.create(**fields)

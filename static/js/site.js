@@ -91,6 +91,21 @@
     });
   }
 
+  // The visitor's phone number counts only for a phone consultation: with
+  // JavaScript its field shows only then; without, it is always there and its
+  // label says when it is needed.
+  document.querySelectorAll("[data-format-dependent]").forEach(function (wrapper) {
+    var form = wrapper.closest("form");
+    function update() {
+      var chosen = form.querySelector('input[name="preferred_format"]:checked');
+      wrapper.hidden = !chosen || chosen.value !== wrapper.dataset.formatDependent;
+    }
+    form.querySelectorAll('input[name="preferred_format"]').forEach(function (radio) {
+      radio.addEventListener("change", update);
+    });
+    update();
+  });
+
   // A form with errors: move focus to the summary so it is read out first.
   var summary = document.querySelector("[data-error-summary]");
   if (summary) summary.focus();

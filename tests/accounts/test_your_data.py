@@ -230,7 +230,7 @@ def test_a_booking_made_while_signed_in_shows_everything(client, writer):
     [theirs] = [row for row in data[BOOKINGS] if "note" not in row]
     assert mine["note"] == "My private note"
     assert mine["email"] == "sam.other@example.org"
-    assert mine["contact_preferences"] == "Email only"
+    assert mine["contact_wishes"] == ["Email only"]
     assert set(theirs) == {"specialist", "start", "status"}
     assert "My private note" in page
     assert "Not yours" not in page

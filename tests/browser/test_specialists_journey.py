@@ -278,15 +278,19 @@ def test_failed_profile_form_focuses_the_error_summary_without_wcag_violations(
     submit_for_review(page)
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_visible()
+    # Video is on by default, and a format needs its details.
     expect(summary.get_by_role("link")).to_have_text(
-        ["Display name: This field is required."]
+        [
+            "Display name: This field is required.",
+            "Video meeting link: To offer video, give the link visitors use to join.",
+        ]
     )
     expect(summary).to_be_focused()
     # What was typed stays; the error is next to its field too.
     expect(field(page, "Headline")).to_have_value("Clinical psychologist")
     axe(page)
 
-    summary.get_by_role("link").click()
+    summary.get_by_role("link").first.click()
     expect(field(page, "Display name")).to_be_focused()
     assert not Specialist.objects.exists()
 
@@ -311,6 +315,7 @@ def test_verified_user_creates_a_profile_with_a_photo_and_submits_it_for_review(
     ).check()
     page.get_by_role("group", name="Languages").get_by_label("German").check()
     expect(field(page, "Video")).to_be_checked()  # on by default
+    field(page, "Video meeting link").fill("https://meet.example.org/rowan")
     field(page, "Time zone").select_option("Europe/Berlin")
     field(page, "City").fill("Berlin")
     field(page, "Country").select_option(label="Germany")

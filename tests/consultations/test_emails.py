@@ -137,7 +137,8 @@ def test_confirmation_calendar_file_is_one_neutral_30_minute_event(booking, sent
         assert event["ORGANIZER"] == "mailto:noreply@localhost"
         assert event["ATTENDEE"] == "mailto:sam@example.org"
         assert event["ATTENDEE"].params["CN"] == "Sam Visitor"
-        assert "DESCRIPTION" not in event
+        # How to meet, and nothing else: not the note, not the contact wishes.
+        assert event["DESCRIPTION"] == booking.meeting_details().for_visitor
         assert b"manager" not in message.attachments[0][1].encode()
 
 

@@ -299,3 +299,22 @@ def test_remove_dry_run_deletes_nothing(debug_on):
 
     assert Specialist.objects.filter(is_demo=True).count() == 12
     assert "Would delete Ada Example (demo-1@example.invalid)" in output
+
+
+def test_every_demo_specialist_can_be_booked_in_every_format_they_offer(debug_on):
+    load_demo_data()
+
+    for specialist in Specialist.objects.filter(is_demo=True):
+        offered = [
+            name
+            for name, offers in [
+                ("video", specialist.offers_video),
+                ("phone", specialist.offers_phone),
+                ("in_person", specialist.offers_in_person),
+            ]
+            if offers
+        ]
+        assert specialist.meeting_formats() == offered, specialist.display_name
+        assert (
+            specialist.video_link.startswith("https://") or not specialist.offers_video
+        )

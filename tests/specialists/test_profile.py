@@ -26,6 +26,7 @@ def profile_data(**overrides):
         "headline": "Clinical psychologist",
         "bio": "I work with people after *harassment*.",
         "offers_video": "on",
+        "video_link": "https://meet.example.org/rowan",
         "time_zone": "Europe/Berlin",
         "city": "Berlin",
         "country": "DE",

@@ -13,7 +13,7 @@ from outbox.models import OutboxMessage
 
 class Command(BaseCommand):
     help = (
-        "Removes the personal data (name, email, contact preferences, note, "
+        "Removes the personal data (name, email, phone, contact wishes, note, "
         "reason, private link) of free consultations that took place more than "
         "CONSULTATION_RETENTION_DAYS days ago (90 by default), with every email "
         "about them, sent or not, and deletes every other email (sent, failed or "
@@ -47,6 +47,11 @@ class Command(BaseCommand):
                 name="",
                 email="",
                 booked_by=None,
+                visitor_phone="",
+                no_voicemail=False,
+                no_further_emails=False,
+                only_at_booked_time=False,
+                discreet_caller=False,
                 contact_preferences="",
                 note="",
                 cancel_reason="",

@@ -89,6 +89,9 @@ class Demo:
     horizon_days: int = 30
     # Demo bookings besides the full ones, by status: shows every state.
     bookings: tuple = ()
+    # Phone: visitors call this number (one reserved for fiction), else the
+    # specialist calls them.
+    phone_number: str = ""
 
 
 # Invented on purpose: "Example", "Sample", "Testowy" (Polish for "test"),
@@ -102,7 +105,7 @@ DEMOS = [
          bookings=("completed", "confirmed", "cancelled")),
     Demo("Sam Sample", "Counsellor", "London", "GB", "Europe/London",
          ("en",), ("Workplace bullying", "Anxiety"), ("Person-centred",),
-         ("video", "phone"), fee=("70", "GBP"),
+         ("video", "phone"), fee=("70", "GBP"), phone_number="+44 20 7946 0123",
          hours=((TUE, "17:00", "18:30"), (THU, "17:00", "18:30")),
          fully_booked=True, horizon_days=14),
     Demo("Mira Mockwell", "Psychotherapist", "Paris", "FR", "Europe/Paris",
@@ -128,7 +131,8 @@ DEMOS = [
          "America/New_York", ("en", "es"), ("Workplace bullying", "Sexual harassment"),
          ("CBT", "Person-centred"), ("video", "phone"), fee=("150", "USD"),
          hours=((MON, "12:00", "13:00"), (WED, "12:00", "13:00"), (FRI, "12:00", "13:00")),
-         fully_booked=True, horizon_days=14, bookings=("completed",)),
+         fully_booked=True, horizon_days=14, bookings=("completed",),
+         phone_number="+1 212 555 0142"),
     Demo("Carmen Ficticia", "Clinical psychologist", "São Paulo", "BR",
          "America/Sao_Paulo", ("pt", "es", "en"), ("Relationships", "Anxiety"),
          ("Systemic", "ACT"), ("video", "in_person"),
@@ -172,6 +176,24 @@ to show how the directory looks, and nobody reads messages sent to it.
 {name} is described as a {headline_lower} who works with people affected by
 {topics_lower}, using {approaches}.
 """
+
+
+def meeting_details(demo, number):
+    """What a booked visitor needs for each format the demo offers, on
+    addresses and numbers nobody can reach (.invalid, fiction numbers)."""
+    details = {}
+    if "video" in demo.formats:
+        details["video_link"] = f"https://meet.example.invalid/demo-{number}"
+    if "phone" in demo.formats:
+        details["phone_direction"] = (
+            Specialist.PhoneDirection.VISITOR_CALLS
+            if demo.phone_number
+            else Specialist.PhoneDirection.SPECIALIST_CALLS
+        )
+        details["phone_number"] = demo.phone_number
+    if "in_person" in demo.formats:
+        details["address"] = f"Demo practice, {number} Example Street\n{demo.city}"
+    return details
 
 
 def demo_email(number):
@@ -394,6 +416,7 @@ class Command(BaseCommand):
             offers_video="video" in demo.formats,
             offers_phone="phone" in demo.formats,
             offers_in_person="in_person" in demo.formats,
+            **meeting_details(demo, number),
             city=demo.city,
             country=demo.country,
             time_zone=demo.time_zone,

@@ -469,3 +469,81 @@ def test_without_javascript_the_next_free_time_is_in_the_specialists_named_zone(
     expect(page.locator(".profile-actions .next-free")).to_have_text(
         f"Next free: {next_free_text(first, specialist.time_zone)}"
     )
+
+
+PHONE_LABEL = "Your phone number (only if you chose phone)"
+
+
+@pytest.fixture
+def calls_back():
+    """A specialist who offers video, and phone calls they make themselves."""
+    return make_bookable_specialist(
+        slug="kim-example",
+        display_name="Kim Example",
+        offers_phone=True,
+        phone_direction="specialist_calls",
+    )
+
+
+def test_phone_number_field_shows_only_for_phone_with_javascript(
+    new_page, live_server, mailoutbox, axe, calls_back
+):
+    first = services.free_slots(calls_back)[0]
+    page = new_page(timezone_id="Europe/Berlin")
+    page.goto(slot_url(live_server, calls_back, first, "Europe/Berlin"))
+    expect(page.locator(".how-it-works")).to_contain_text(
+        "By phone: the specialist calls you at the booked time."
+    )
+    phone = field(page, PHONE_LABEL)
+    expect(phone).to_be_hidden()
+
+    page.get_by_role("radio", name="Phone").check()
+    expect(phone).to_be_visible()
+    axe(page)
+    page.get_by_role("radio", name="Video").check()
+    expect(phone).to_be_hidden()
+
+    page.get_by_role("radio", name="Phone").check()
+    field(page, NAME_LABEL).fill("Alex")
+    field(page, "Email").fill("alex@example.org")
+    phone.fill("+44 7700 900123")
+    page.get_by_role("checkbox", name="Please do not leave a voicemail").check()
+    page.get_by_role("checkbox", name=CONSENT).check()
+    submit(page).click()
+
+    expect(page.locator(".meeting-details")).to_have_text(
+        "By phone: Kim Example calls you on +44 7700 900123 at the booked time."
+    )
+    axe(page)
+    booking = Booking.objects.get()
+    assert (booking.visitor_phone, booking.no_voicemail) == ("+44 7700 900123", True)
+
+
+def test_phone_number_field_is_always_there_without_javascript(
+    new_page, live_server, mailoutbox, calls_back
+):
+    """axe needs JavaScript: the test above checks the same page with it."""
+    first = services.free_slots(calls_back)[0]
+    page = new_page(java_script_enabled=False, timezone_id="Europe/Berlin")
+    page.goto(slot_url(live_server, calls_back, first, "Europe/Berlin"))
+    phone = field(page, PHONE_LABEL)
+    expect(phone).to_be_visible()
+
+    # Phone chosen, number left out: the form says what is missing.
+    page.watch.expect_error_status(book_url(live_server, calls_back), 400)
+    field(page, NAME_LABEL).fill("Robin")
+    field(page, "Email").fill("robin@example.org")
+    page.get_by_role("radio", name="Phone").check()
+    page.get_by_role("checkbox", name=CONSENT).check()
+    submit(page).click()
+    expect(page.locator("[data-error-summary]")).to_contain_text(
+        "The specialist calls you: please give the number to call."
+    )
+
+    field(page, PHONE_LABEL).fill("+44 7700 900123")
+    page.get_by_role("checkbox", name=CONSENT).check()
+    submit(page).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your consultation is booked"
+    )
+    assert Booking.objects.get().visitor_phone == "+44 7700 900123"

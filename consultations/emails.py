@@ -58,8 +58,10 @@ def send_booking_cancelled(booking, *, by):
 
 def send_booking_reminder(booking, manage_url):
     """To both sides, the day before. `manage_url` may be None (the visitor's
-    email then has no link)."""
-    _send(booking, "booking_reminder", to_visitor=True, manage_url=manage_url)
+    email then has no link). A visitor who asked for no email after the
+    confirmation gets none; the specialist still does."""
+    if not booking.no_further_emails:
+        _send(booking, "booking_reminder", to_visitor=True, manage_url=manage_url)
     _send(booking, "booking_reminder", to_visitor=False)
 
 
@@ -67,8 +69,11 @@ def _send(booking, name, *, to_visitor, method="REQUEST", **extra):
     """Renders emails/<name>_visitor.txt or emails/<name>_specialist.txt (and
     their subjects) and queues it, with the calendar file attached."""
     specialist = booking.specialist
+    details = booking.meeting_details()
     context = {
         "specialist": specialist.display_name,
+        # How they meet: the same wording as the pages and the calendar file.
+        "meeting": details.for_visitor if to_visitor else details.for_specialist,
         "name": single_line(booking.name),
         "when": _long(booking, booking.start, to_visitor=to_visitor),
         "when_short": _short(booking, booking.start, to_visitor=to_visitor),
@@ -85,7 +90,7 @@ def _send(booking, name, *, to_visitor, method="REQUEST", **extra):
         # of it.
         context |= {
             "email": booking.email,
-            "contact_preferences": booking.contact_preferences,
+            "contact_wishes": booking.safe_contact_wishes(),
             "note": booking.note,
             "their_time_zone": booking.visitor_time_zone
             if booking.visitor_time_zone != specialist.time_zone

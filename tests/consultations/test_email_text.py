@@ -24,6 +24,7 @@ def booking():
         display_name="Jane Doe",
         headline="Counsellor",
         time_zone="Europe/Berlin",
+        video_link="https://meet.example.org/jane?room=1&pin=2",
     )
     return Booking.objects.create(
         specialist=specialist,
@@ -31,6 +32,7 @@ def booking():
         name="Sam & <Alex>",
         email="sam@example.org",
         preferred_format="video",
+        no_voicemail=True,
         contact_preferences="Evenings",
         note="First line\n\nSecond line",
         visitor_time_zone="Asia/Kolkata",
@@ -62,7 +64,9 @@ def test_confirmation_texts_in_full(
         "Your free 30-minute first consultation is booked.\n\n"
         "When: Tuesday 24 March 2026, 18:30–19:00 (Asia/Kolkata, UTC+05:30)\n"
         "With: Jane Doe\n"
-        "Format: Video\n\n"
+        "Format: Video\n"
+        "By video: join with this link at the booked time: "
+        "https://meet.example.org/jane?room=1&pin=2\n\n"
         "To see your appointment, add it to your calendar (.ics), cancel it or "
         "pick another time, open your private link:\n"
         f"{MANAGE_URL}\n\n"
@@ -75,11 +79,14 @@ def test_confirmation_texts_in_full(
     assert bodies["jane@example.com"] == (
         "Hello Jane Doe,\n\n"
         "A visitor booked a free 30-minute first consultation with you.\n\n"
+        "Their contact wishes:\n"
+        "- Please do not leave a voicemail\n"
+        "- Evenings\n\n"
         "When: Tuesday 24 March 2026, 14:00–14:30 (Europe/Berlin, UTC+01:00)\n"
         "Name: Sam & <Alex>\n"
         "Email: sam@example.org\n"
         "Preferred format: Video\n"
-        "How and when they may be contacted: Evenings\n"
+        "By video, with your link: https://meet.example.org/jane?room=1&pin=2\n"
         "Their time zone: Asia/Kolkata\n\n"
         "Their note:\n"
         "First line\n\nSecond line\n\n"
@@ -104,7 +111,9 @@ def test_reminder_without_a_link_has_no_link_paragraph(
         "A reminder of your free first consultation.\n\n"
         "When: Tuesday 24 March 2026, 18:30–19:00 (Asia/Kolkata, UTC+05:30)\n"
         "With: Jane Doe\n"
-        "Format: Video\n\n"
+        "Format: Video\n"
+        "By video: join with this link at the booked time: "
+        "https://meet.example.org/jane?room=1&pin=2\n\n"
         "The attached file appointment.ics adds the appointment to your calendar."
         "\n\n"
         "Kind regards\n"

@@ -338,3 +338,101 @@ def test_phone_and_wishes_are_in_your_data_and_purged_after_90_days(client, db):
     booking = Booking.objects.get()
     assert booking.visitor_phone == ""
     assert booking.safe_contact_wishes() == []
+
+
+# Emails
+
+
+def booked_by_phone(specialist, **details):
+    booking, _token = services.book_consultation(
+        specialist=specialist,
+        start=services.free_slots(specialist)[0],
+        form_token="t1",
+        manage_url=lambda token: f"http://testserver/consultations/manage/{token}/",
+        name="Sam",
+        email="sam@example.org",
+        preferred_format="phone",
+        visitor_phone=VISITOR_NUMBER,
+        visitor_time_zone="Europe/Berlin",
+        **details,
+    )
+    return booking
+
+
+def by_recipient(mailoutbox):
+    return {m.to[0].rsplit("<", 1)[-1].rstrip(">"): m for m in mailoutbox}
+
+
+def test_confirmation_emails_give_the_details_and_keep_wishes_out_of_subjects(
+    specialist, mailoutbox, django_capture_on_commit_callbacks
+):
+    wishes = dict.fromkeys(Booking.SAFE_CONTACT_FIELDS, True)
+    with django_capture_on_commit_callbacks(execute=True):
+        booked_by_phone(specialist, contact_preferences="Ask for Sam only", **wishes)
+
+    mails = by_recipient(mailoutbox)
+    visitor, to_specialist = mails["sam@example.org"], mails[specialist.user.email]
+    assert (
+        f"By phone: Rowan Example calls you on {VISITOR_NUMBER} at the booked time."
+        in visitor.body
+    )
+    assert f"By phone: you call them on {VISITOR_NUMBER}." in to_specialist.body
+    assert to_specialist.body.index("Their contact wishes:") < (
+        to_specialist.body.index("When:")
+    )
+    for text in WISH_TEXTS:
+        assert text in to_specialist.body
+        assert text not in visitor.body
+    for mail in mailoutbox:
+        event = Calendar.from_ical(mail.attachments[0][1]).walk("VEVENT")[0]
+        for private in (*WISH_TEXTS, VISITOR_NUMBER):
+            assert private not in mail.subject
+            assert private not in str(event["SUMMARY"])
+
+
+def make_due(booking):
+    """Starting in 20 hours, booked two days before."""
+    start = timezone.now() + timedelta(hours=20)
+    Booking.objects.filter(pk=booking.pk).update(
+        start=start, created_at=start - timedelta(days=2)
+    )
+
+
+def test_reminder_gives_the_details(
+    specialist, mailoutbox, django_capture_on_commit_callbacks
+):
+    make_due(booked_by_phone(specialist))
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", stdout=None)
+
+    reminder = by_recipient(mailoutbox)["sam@example.org"]
+    assert reminder.subject.startswith("Reminder")
+    assert f"calls you on {VISITOR_NUMBER}" in reminder.body
+
+
+def test_no_reminder_to_a_visitor_who_asked_for_no_further_emails(
+    specialist, mailoutbox, django_capture_on_commit_callbacks
+):
+    make_due(booked_by_phone(specialist, no_further_emails=True))
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_reminders", stdout=None)
+
+    # The specialist is still reminded; the booking is not reminded twice.
+    assert list(by_recipient(mailoutbox)) == [specialist.user.email]
+    assert Booking.objects.get().reminder_sent_at is not None
+
+
+def test_a_cancellation_by_the_specialist_still_reaches_that_visitor(
+    specialist, mailoutbox, django_capture_on_commit_callbacks
+):
+    booking = booked_by_phone(specialist, no_further_emails=True)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel(booking=booking, by="specialist", reason="Ill")
+
+    assert list(by_recipient(mailoutbox)) == ["sam@example.org"]

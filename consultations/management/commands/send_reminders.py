@@ -15,7 +15,9 @@ class Command(BaseCommand):
     help = (
         "Emails a reminder for each confirmed free consultation starting within "
         "the next 24 hours that has not had one (none for a consultation booked "
-        "less than a day ahead). Safe to run every few minutes "
+        "less than a day ahead; none to a visitor who asked for no email after "
+        "the confirmation, though their specialist still gets one). Safe to run "
+        "every few minutes "
         "from cron: each booking is claimed before its reminder is queued, so "
         "running it twice (or twice at once) sends one reminder."
     )

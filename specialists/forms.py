@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.timezones import TimeZoneField
+from core.timezones import TimeZoneField, grouped_choices
 
 from .models import Specialist
 from .photos import process_photo
@@ -63,6 +63,18 @@ class SpecialistForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["phone_direction"].choices = Specialist.PhoneDirection.choices
+        zone = self.fields["time_zone"]
+        zone.widget.choices = grouped_choices(empty_label=_("Choose your time zone"))
+        zone.required = True
+        zone.help_text = _(
+            "Your weekly hours are in this zone; visitors see them in theirs."
+        )
+        # site.js picks the browser's zone for an empty list.
+        zone.widget.attrs["data-browser-zone"] = ""
+        if self.instance.pk is None:
+            # No silent default: a new profile states its zone. The model's
+            # "UTC" would otherwise be pre-selected and kept by accident.
+            self.initial["time_zone"] = ""
 
     def clean_photo(self):
         photo = self.cleaned_data.get("photo")

@@ -23,9 +23,27 @@ def test_profile_form_offers_every_zone_of_the_list(owner_client):
     page = parse_html(owner_client.get("/specialists/me/edit/").content)
 
     select = page.find("select", name="time_zone")
-    options = [option.attrs["value"] for option in select.find_all("option")]
-    assert options == TIME_ZONES
+    every = select.find_all("optgroup")[-1]
+    assert every.attrs["label"] == "All time zones"
+    assert [option.attrs["value"] for option in every.find_all("option")] == TIME_ZONES
     assert "maxlength" not in select.attrs
+
+
+def test_a_new_profile_has_no_zone_until_one_is_chosen(client, db):
+    client.force_login(make_verified_user())
+
+    page = parse_html(client.get("/specialists/new/").content)
+
+    select = page.find("select", name="time_zone")
+    chosen = [o for o in select.find_all("option") if "selected" in o.attrs]
+    assert [o.attrs["value"] for o in chosen] == [""]
+    assert "data-browser-zone" in select.attrs  # site.js suggests the browser's
+    response = client.post(
+        "/specialists/new/", profile_data(time_zone="", display_name="New")
+    )
+    assert response.status_code == 200
+    assert "time_zone" in response.context["form"].errors
+    assert not Specialist.objects.filter(display_name="New").exists()
 
 
 def test_a_zone_not_in_the_list_is_refused_with_a_clear_message(owner_client):

@@ -60,13 +60,32 @@
     });
   }
 
-  // Time zone: show times in the browser's zone unless the visitor chose one.
-  var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Time zone: the browser's zone, for the server to show times in (message
+  // times, booking pages). The cookie holds a zone name and nothing else.
+  var zone = "";
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch (error) {
+    zone = "";
+  }
+  if (zone && /^[A-Za-z0-9_+\/-]{1,64}$/.test(zone)) {
+    // The pattern above keeps the value cookie-safe as it is: no encoding,
+    // which the server would not undo.
+    document.cookie = "tz=" + zone +
+      "; path=/; max-age=31536000; SameSite=Lax" +
+      (location.protocol === "https:" ? "; Secure" : "");
+  }
+  function hasOption(select, value) {
+    return Array.prototype.some.call(select.options, function (option) {
+      return option.value === value;
+    });
+  }
+
+  // Booking pages: show times in the browser's zone unless the visitor chose one.
   var tzForm = document.querySelector("[data-tz-form]");
-  if (tzForm && !new URLSearchParams(location.search).has("tz")) {
+  if (tzForm && zone && !new URLSearchParams(location.search).has("tz")) {
     var select = tzForm.querySelector("select[name=tz]");
-    if (zone && select && select.value !== zone &&
-        select.querySelector('option[value="' + zone + '"]')) {
+    if (select && select.value !== zone && hasOption(select, zone)) {
       select.value = zone;
       tzForm.submit();
     }
@@ -104,6 +123,11 @@
       radio.addEventListener("change", update);
     });
     update();
+  });
+
+  // A zone not chosen yet (a new specialist profile): suggest the browser's.
+  document.querySelectorAll("select[data-browser-zone]").forEach(function (select) {
+    if (!select.value && zone && hasOption(select, zone)) select.value = zone;
   });
 
   // A form with errors: move focus to the summary so it is read out first.

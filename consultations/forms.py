@@ -1,10 +1,12 @@
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import PlainTextField
-from core.timezones import TIME_ZONES
+from core.timezones import grouped_choices
 
 from .models import Availability, Booking, DateOff, WeeklyWindow
 
@@ -51,14 +53,13 @@ class RescheduleForm(forms.Form):
 
 class TimeZoneForm(forms.Form):
     """The visitor's time zone: detected in the browser, chosen by hand without
-    JavaScript. Invalid input falls back to UTC, never to an error page."""
+    JavaScript. Invalid input falls back to `default` (the specialist's zone),
+    never to an error page."""
 
-    tz = forms.ChoiceField(
-        label=_("Show times in"), choices=[(z, z.replace("_", " ")) for z in TIME_ZONES]
-    )
+    tz = forms.ChoiceField(label=_("Show times in"), choices=grouped_choices)
 
-    def time_zone(self):
-        return self.cleaned_data["tz"] if self.is_valid() else "UTC"
+    def time_zone(self, default="UTC"):
+        return self.cleaned_data["tz"] if self.is_valid() else default
 
 
 class BookingForm(forms.ModelForm):
@@ -150,6 +151,27 @@ class BookingForm(forms.ModelForm):
                 _("The specialist calls you: please give the number to call."),
             )
         return cleaned
+
+    def offer_slots(self, starts, *, time_zone, error):
+        """The chosen slot was taken: offer `starts` (UTC) instead, as radio
+        buttons labelled in the visitor's zone, with `error` on them. The rest
+        of the form keeps what was typed."""
+        if not starts:  # no free time left at all: the message says so
+            self.add_error(None, error)
+            return
+        zone = ZoneInfo(time_zone)
+        choices = [
+            (start.isoformat(), date_format(start.astimezone(zone), "l j F, H:i"))
+            for start in starts
+        ]
+        self.fields["slot"] = forms.ChoiceField(
+            label=_("The nearest free times"),
+            choices=choices,
+            widget=forms.RadioSelect,
+        )
+        self._bound_fields_cache.pop("slot", None)  # rendered as the new field
+        self.order_fields(["slot"])
+        self.add_error("slot", error)
 
     def booking_fields(self):
         """The slot, the form's token and the visitor's details, named as

@@ -21,8 +21,6 @@ from specialists.models import FreeSlot, Specialist
 from . import emails, slots
 from .models import SLOT, Availability, Booking
 
-MAX_UPCOMING_PER_EMAIL = 3
-
 _TOO_MANY = _lazy("Too many booking attempts. Please wait an hour and try again.")
 BOOKINGS_PER_IP = RateLimit("book-ip", limit=10, window=3600, message=_TOO_MANY)
 BOOKINGS_PER_EMAIL = RateLimit("book-email", limit=5, window=3600, message=_TOO_MANY)
@@ -121,29 +119,24 @@ def refresh_free_slots(specialist, *, now=None):
         return FreeSlot.objects.bulk_create(rows)
 
 
-def check_limits(*, specialist, email, exclude=None):
-    """At most one upcoming free consultation per email with a specialist,
-    and three in all."""
-    upcoming = Booking.objects.upcoming().filter(email__iexact=email)
-    if exclude is not None:
-        upcoming = upcoming.exclude(pk=exclude.pk)
-    if upcoming.filter(specialist=specialist).exists():
-        raise ValidationError(
-            _(
-                "You already have an upcoming free consultation with this specialist. "
-                "You can change its time from the link in your confirmation email."
-            ),
-            code="one_per_specialist",
-        )
-    if upcoming.count() >= MAX_UPCOMING_PER_EMAIL:
-        raise ValidationError(
-            _(
-                "You already have %(count)d upcoming free consultations. Please wait "
-                "until one has taken place, or cancel one, before booking another."
-            ),
-            code="too_many",
-            params={"count": MAX_UPCOMING_PER_EMAIL},
-        )
+def nearest_free_slots(specialist, wanted, *, count=6, now=None):
+    """The `count` free slots closest to `wanted` (before or after), in order:
+    what to offer when `wanted` was taken a moment ago."""
+    free = free_slots(specialist, now=now)
+    nearest = sorted(free, key=lambda start: abs(start - wanted))[:count]
+    return sorted(nearest)
+
+
+def has_other_upcoming(*, specialist, email, exclude):
+    """Whether this address has another upcoming consultation with the
+    specialist. Told only to the address itself, in its email: a refusal on
+    the page would tell anyone who types the address (see book_consultation)."""
+    return (
+        Booking.objects.upcoming()
+        .filter(specialist=specialist, email__iexact=email)
+        .exclude(pk=exclude.pk)
+        .exists()
+    )
 
 
 def check_attempt_rate(*, email, client_ip=None):
@@ -173,9 +166,18 @@ def book_consultation(
 
     manage_url(token) builds the absolute link to the private manage page.
     booked_by is the account the visitor is signed in to, or None.
-    Raises RateLimited, SlotTaken or ValidationError (limits). The same
-    form_token twice returns the booking made the first time, with no token
-    (a double click), and does not count as another attempt.
+    Raises RateLimited or SlotTaken. The same form_token twice returns the
+    booking made the first time, with no token (a double click), and does not
+    count as another attempt.
+
+    No limit here depends on the bookings an address already has. A page that
+    refused "you already have a consultation with this specialist" would tell
+    anyone who typed someone else's address that this person sought help.
+    The address's owner learns it instead, from the confirmation email, and
+    can cancel the extra booking from its link. The attempt limits (per
+    address and per email, counted the same for everyone) keep the volume down;
+    a per-email cap on bookings never stopped a flood anyway, since fresh
+    addresses cost nothing.
     """
     now = now or timezone.now()
     existing = Booking.objects.filter(form_token=form_token).first()
@@ -185,8 +187,7 @@ def book_consultation(
     try:
         if not slots.is_free(schedule_for(specialist, now=now), start, now):
             raise SlotTaken
-        check_limits(specialist=specialist, email=details["email"])
-    except (SlotTaken, ValidationError):
+    except SlotTaken:
         # The same form sent twice at once: the first copy may have just
         # booked this very slot. That is this visitor's booking, not a refusal.
         existing = Booking.objects.filter(form_token=form_token).first()
@@ -307,7 +308,9 @@ def can_correct_email(booking, *, now=None):
 def correct_email(*, booking, email, manage_url, client_ip=None):
     """Fixes a typo in the visitor's address right after booking, and sends
     the confirmation again, to the visitor only, at the right address.
-    Counts as a booking attempt for the rate limits."""
+    Counts as a booking attempt for the rate limits. Like booking, it never
+    refuses because of the address's other bookings: the page answers the
+    same for every address; the email to it says if it has another one."""
     check_attempt_rate(email=email, client_ip=client_ip)
     if not can_correct_email(booking):
         raise ValidationError(
@@ -316,7 +319,6 @@ def correct_email(*, booking, email, manage_url, client_ip=None):
             ),
             code="too_late",
         )
-    check_limits(specialist=booking.specialist, email=email, exclude=booking)
     token = booking.new_manage_token()
     with transaction.atomic():
         booking.email = email

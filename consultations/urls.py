@@ -8,6 +8,7 @@ app_name = "consultations"
 urlpatterns = [
     path("free/", views.free_consultation, name="free"),
     path("booked/", views.booked, name="booked"),
+    path("booked/appointment.ics", views.booked_ics, name="booked_ics"),
     path("manage/<str:token>/", views.manage, name="manage"),
     path("manage/<str:token>/appointment.ics", views.manage_ics, name="manage_ics"),
     path("manage/<str:token>/cancel/", views.manage_cancel, name="manage_cancel"),

@@ -9,6 +9,7 @@ from icalendar import Calendar
 from consultations import services
 from consultations.models import Booking
 from tests.factories import make_bookable_specialist
+from tests.html import parse_html
 
 
 @pytest.fixture(autouse=True)
@@ -61,17 +62,21 @@ def test_calendar_file_has_the_booking_in_utc(client, booked):
     assert str(event["UID"]).startswith(str(booking.uid))
 
 
-def test_visitor_cancels_which_frees_the_slot_and_the_link_then_is_404(client, booked):
+def test_visitor_cancels_which_frees_the_slot_and_the_link_then_says_so(client, booked):
     booking, token, free = booked
 
-    response = client.post(f"/consultations/manage/{token}/cancel/", {"reason": ""})
+    response = client.post(
+        f"/consultations/manage/{token}/cancel/", {"reason": ""}, follow=True
+    )
 
-    assert response.status_code == 302
+    assert response.redirect_chain == [(f"/consultations/manage/{token}/", 302)]
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
     assert booking.cancelled_by == "visitor"
     assert free[0] in services.free_slots(booking.specialist)
-    assert client.get(f"/consultations/manage/{token}/").status_code == 404
+    page = parse_html(response.content)
+    assert page.find("h1").text == "This consultation was cancelled"
+    assert "we sent you a confirmation" in page.find("div", class_="messages").text
 
 
 def test_visitor_picks_another_time_and_the_old_link_leads_to_it(client, booked):
@@ -128,11 +133,50 @@ def test_rescheduling_to_a_time_the_picker_never_offered_is_refused(
     assert (booking.start, booking.sequence) == (free[0], 0)
 
 
-def test_a_past_consultation_link_is_404(client, booked):
+def closed_page(client, token):
+    """The old link's page, with what it must not show: no name, time or
+    specialist."""
+    response = client.get(f"/consultations/manage/{token}/")
+    assert response.status_code == 200
+    assert response["Referrer-Policy"] == "same-origin"
+    content = response.content.decode()
+    for private in ("Sam", "Rowan Example", "sam@example.org", "Asia/Kolkata"):
+        assert private not in content
+    page = parse_html(response.content)
+    links = page.find_all("a", href="/consultations/free/")
+    assert "Book a free consultation" in [link.text for link in links]
+    return page.find("h1").text
+
+
+def test_a_cancelled_consultations_link_says_so_and_nothing_more(client, booked):
+    booking, token, _ = booked
+    services.cancel(booking=booking, by="specialist", reason="Ill")
+
+    assert closed_page(client, token) == "This consultation was cancelled"
+
+
+def test_a_past_consultations_link_says_it_has_taken_place(client, booked):
     booking, token, _ = booked
     Booking.objects.filter(pk=booking.pk).update(start=booking.start.replace(year=2020))
 
-    assert client.get(f"/consultations/manage/{token}/").status_code == 404
+    assert closed_page(client, token) == "This consultation has taken place"
+
+
+@pytest.mark.parametrize("action", ["cancel/", "reschedule/", "appointment.ics"])
+def test_a_cancelled_consultation_can_no_longer_be_changed(client, booked, action):
+    booking, token, _ = booked
+    services.cancel(booking=booking, by="visitor")
+
+    response = client.post(f"/consultations/manage/{token}/{action}", {"slot": ""})
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/consultations/manage/{token}/"
+    booking.refresh_from_db()
+    assert booking.sequence == 1
+
+
+def test_an_unknown_link_stays_404(client, booked):
+    assert client.get("/consultations/manage/never-issued/").status_code == 404
 
 
 def test_only_the_hash_of_the_token_is_stored(booked):

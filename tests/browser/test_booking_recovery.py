@@ -1,0 +1,161 @@
+"""When things change under the visitor, on a phone (375 px wide), with and
+without JavaScript: a time taken a moment ago keeps everything typed and
+offers the nearest free times; rescheduling and cancelling from the private
+link close the loop, and the old link then says so, and nothing more.
+Every page of the way passes axe.
+"""
+
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from consultations import services
+from consultations.models import Booking
+from tests.factories import make_bookable_specialist
+
+from .test_accounts_journey import field
+from .test_booking_journey import (
+    NAME_LABEL,
+    VISITOR_ZONE,
+    fill_details,
+    pre_book,
+    slot_url,
+    submit,
+)
+
+PHONE = {"width": 375, "height": 740}
+WITH_AND_WITHOUT_JS = pytest.mark.parametrize(
+    "javascript", [True, False], ids=["with-js", "without-js"]
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(transactional_db):
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def specialist():
+    return make_bookable_specialist(slug="rowan-example", display_name="Rowan Example")
+
+
+def phone_page(new_page, javascript):
+    return new_page(
+        viewport=PHONE, java_script_enabled=javascript, timezone_id=VISITOR_ZONE
+    )
+
+
+@pytest.fixture
+def check_page(axe, new_page, live_server):
+    """axe(page), also for a page opened without JavaScript. axe-core runs as
+    a script and waits on timers, which never fire there; so the page's HTML,
+    as the browser has it, is checked in a second page (same server, same
+    size, scripts on but the page's own removed)."""
+    snapshot_url = f"{live_server.url}/__no-js-snapshot__/"
+
+    def check(page, javascript):
+        if javascript:
+            return axe(page)
+        html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S)
+        snapshot = new_page(viewport=PHONE)
+        snapshot.route(
+            snapshot_url,
+            lambda route: route.fulfill(
+                status=200, content_type="text/html; charset=utf-8", body=html
+            ),
+        )
+        snapshot.goto(snapshot_url)
+        return axe(snapshot)
+
+    return check
+
+
+def local_label(start):
+    local = start.astimezone(ZoneInfo(VISITOR_ZONE))
+    return f"{local:%A} {local.day} {local:%B}, {local:%H:%M}"
+
+
+@WITH_AND_WITHOUT_JS
+def test_a_time_taken_meanwhile_keeps_the_form_and_one_submit_books_a_near_one(
+    new_page, live_server, check_page, specialist, javascript
+):
+    free = services.free_slots(specialist)
+    wanted = free[2]
+    page = phone_page(new_page, javascript)
+    url = slot_url(live_server, specialist, wanted, VISITOR_ZONE)
+    page.goto(url)
+    fill_details(page, name="Robin", email="robin@example.org")
+    page.get_by_label("Note for the specialist").fill("Evenings are best")
+    # Someone else books the same time while Robin is typing.
+    pre_book(live_server, specialist, wanted, email="someone@example.org")
+
+    page.watch.expect_error_status(url.split("?")[0], 409)
+    submit(page).click()
+
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("this time was just taken")
+    if javascript:
+        expect(summary).to_be_focused()
+    expect(field(page, NAME_LABEL)).to_have_value("Robin")
+    expect(field(page, "Email")).to_have_value("robin@example.org")
+    expect(page.get_by_label("Note for the specialist")).to_have_value(
+        "Evenings are best"
+    )
+    expect(page.get_by_role("radio", name="Video")).to_be_checked()
+    nearest = page.get_by_role("group", name="The nearest free times")
+    expect(nearest.get_by_role("radio")).to_have_count(6)
+    check_page(page, javascript)
+
+    nearest.get_by_role("radio", name=local_label(free[1])).check()
+    submit(page).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your consultation is booked"
+    )
+    check_page(page, javascript)
+    booking = Booking.objects.get(email="robin@example.org")
+    assert (booking.start, booking.note) == (free[1], "Evenings are best")
+
+
+@WITH_AND_WITHOUT_JS
+def test_rescheduling_then_cancelling_from_the_private_link_closes_the_loop(
+    new_page, live_server, check_page, mailoutbox, specialist, javascript
+):
+    free = services.free_slots(specialist)
+    booking, manage_link = pre_book(live_server, specialist, free[0])
+    page = phone_page(new_page, javascript)
+    page.goto(manage_link)
+    check_page(page, javascript)
+
+    page.get_by_role("link", name="Choose another time").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose another time")
+    check_page(page, javascript)
+    time = free[3].astimezone(ZoneInfo(VISITOR_ZONE)).strftime("%H:%M")
+    page.locator(".slot-day").first.get_by_role("button", name=time).click()
+
+    expect(page.locator(".messages")).to_contain_text("has been moved")
+    expect(page.locator(".chosen-slot")).to_contain_text(f"at {time}")
+    booking.refresh_from_db()
+    assert (booking.start, booking.sequence) == (free[3], 1)
+
+    page.get_by_label("Reason (optional)").fill("Something came up")
+    page.get_by_role("button", name="Cancel the consultation").click()
+
+    expect(page).to_have_url(manage_link)
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "This consultation was cancelled"
+    )
+    main = page.get_by_role("main")
+    for private in ("Rowan Example", "Sam", time):
+        expect(main).not_to_contain_text(private)
+    check_page(page, javascript)
+    booking.refresh_from_db()
+    assert (booking.status, booking.sequence) == (Booking.Status.CANCELLED, 2)
+
+    page.get_by_role("link", name="Book a free consultation").first.click()
+    expect(page).to_have_url(f"{live_server.url}/consultations/free/")

@@ -117,12 +117,13 @@ class BookingForm(forms.ModelForm):
         )
 
     def field_groups(self):
-        """The visible fields in the page's order: how to meet, then the
+        """The visible fields in the page's order: the nearest free times when
+        the chosen one was taken (see offer_slots), how to meet, then the
         visitor's contact wishes (one fieldset), then the rest."""
         contact = [*Booking.SAFE_CONTACT_FIELDS, "contact_preferences"]
         visible = self.visible_fields()
         return [
-            ("", [f for f in visible if f.name in ("name", "email", "preferred_format", "visitor_phone")]),
+            ("", [f for f in visible if f.name in ("slot", "name", "email", "preferred_format", "visitor_phone")]),
             (_("How you may be contacted"), [f for f in visible if f.name in contact]),
             ("", [f for f in visible if f.name in ("note", "consent", "website")]),
         ]  # fmt: skip

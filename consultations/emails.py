@@ -47,13 +47,18 @@ def send_booking_rescheduled(booking, manage_url, old_start):
 
 
 def send_booking_cancelled(booking, *, by):
-    """Tells the other side: by="visitor" emails the specialist,
-    by="specialist" emails the visitor (with the reason). Anyone else (staff)
-    emails both. The calendar file removes the event."""
+    """Each with a calendar file that removes the event. The visitor always
+    hears: a confirmation of their own cancellation, or the reason given. The
+    specialist hears unless they cancelled it themselves."""
     if by != "specialist":
         _send(booking, "booking_cancelled", to_visitor=False, method="CANCEL")
-    if by != "visitor":
-        _send(booking, "booking_cancelled", to_visitor=True, method="CANCEL")
+    _send(
+        booking,
+        "booking_cancelled",
+        to_visitor=True,
+        method="CANCEL",
+        by_visitor=by == "visitor",
+    )
 
 
 def send_booking_reminder(booking, manage_url):

@@ -187,7 +187,7 @@ def test_visitor_cancelling_tells_the_specialist_and_cancels_the_event(booking, 
 
     messages = sent(emails.send_booking_cancelled, booking, by="visitor")
 
-    assert set(messages) == {"jane@example.com"}
+    assert set(messages) == {"jane@example.com", "sam@example.org"}
     message = messages["jane@example.com"]
     assert (
         message.subject
@@ -315,3 +315,25 @@ class BrokenBackend:
 
     def send_messages(self, messages):
         raise ConnectionRefusedError("mail server down")
+
+
+def test_visitor_cancelling_gets_a_confirmation_that_removes_the_event(booking, sent):
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_by = "visitor"
+    booking.cancel_reason = "Something came up."
+    booking.sequence += 1
+    booking.save()
+
+    message = sent(emails.send_booking_cancelled, booking, by="visitor")[
+        "sam@example.org"
+    ]
+
+    assert "As you asked, your free first consultation" in message.body
+    assert "had to be cancelled" not in message.body
+    # Their own reason is not read back to them as if it were the specialist's.
+    assert "Something came up." not in message.body
+    calendar, event, mimetype = calendar_of(message)
+    assert mimetype == "text/calendar; method=CANCEL"
+    assert calendar["METHOD"] == "CANCEL"
+    assert event["UID"] == f"{booking.uid}@127.0.0.1"
+    assert event["SEQUENCE"] == 1

@@ -26,9 +26,20 @@ from .models import SLOT
 ICS_FILENAME = "appointment.ics"
 
 
-def send_booking_confirmed(booking, manage_url, *, to_specialist=True):
-    """To the visitor (with their private manage link) and to the specialist."""
-    _send(booking, "booking_confirmed", to_visitor=True, manage_url=manage_url)
+def send_booking_confirmed(
+    booking, manage_url, *, to_specialist=True, other_booking=False
+):
+    """To the visitor (with their private manage link) and to the specialist.
+    other_booking: the address has another upcoming consultation with this
+    specialist. Only the address itself is told, here, so that it can cancel
+    one; the booking page says nothing of it to whoever typed the address."""
+    _send(
+        booking,
+        "booking_confirmed",
+        to_visitor=True,
+        manage_url=manage_url,
+        other_booking=other_booking,
+    )
     if to_specialist:
         _send(booking, "booking_confirmed", to_visitor=False)
 

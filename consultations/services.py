@@ -207,7 +207,13 @@ def book_consultation(
         with transaction.atomic():
             booking.save()
             refresh_free_slots(specialist, now=now)
-            emails.send_booking_confirmed(booking, manage_url(token))
+            emails.send_booking_confirmed(
+                booking,
+                manage_url(token),
+                other_booking=has_other_upcoming(
+                    specialist=specialist, email=booking.email, exclude=booking
+                ),
+            )
     except IntegrityError:
         existing = Booking.objects.filter(form_token=form_token).first()
         if existing is not None:
@@ -331,5 +337,12 @@ def correct_email(*, booking, email, manage_url, client_ip=None):
                 "updated_at",
             ]
         )
-        emails.send_booking_confirmed(booking, manage_url(token), to_specialist=False)
+        emails.send_booking_confirmed(
+            booking,
+            manage_url(token),
+            to_specialist=False,
+            other_booking=has_other_upcoming(
+                specialist=booking.specialist, email=booking.email, exclude=booking
+            ),
+        )
     return token

@@ -549,3 +549,23 @@ def test_the_address_cannot_be_corrected_after_half_an_hour(client, specialist):
 
     assert Booking.objects.get().email == "sam@example.org"
     assert "Correct it" not in response.content.decode()
+
+
+def test_only_the_address_itself_hears_of_its_other_booking(
+    specialist, mailoutbox, django_capture_on_commit_callbacks
+):
+    free = services.free_slots(specialist)
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post("/specialists/rowan/book/", booking_data(free[5], token="v1", email="victim@example.org"))  # fmt: skip
+    assert len(mailoutbox) == 2
+    assert all("already had another" not in m.body for m in mailoutbox)
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        book_as_outsider(specialist, free[1], "victim@example.org")
+
+    to_visitor = [m for m in mailoutbox if "victim@example.org" in m.to[0]]
+    to_others = [m for m in mailoutbox if "victim@example.org" not in m.to[0]]
+    assert len(to_visitor) == 1 and len(to_others) == 1
+    assert "already had another upcoming consultation" in to_visitor[0].body
+    assert "already had another" not in to_others[0].body

@@ -78,7 +78,9 @@ def _zone_for(request, default):
 
 
 def _slot_picker_context(specialist, time_zone, *, rescheduling=False):
-    free = services.free_slots(specialist)
+    # A new booking needs a way to meet; a booking being moved has one.
+    can_meet = rescheduling or specialist.meeting_formats()
+    free = services.free_slots(specialist) if can_meet else []
     context = {
         "specialist": specialist,
         "days": slots.by_local_day(free, time_zone)[:14],

@@ -12,6 +12,7 @@ the Content-Security-Policy or ask another host for anything (see conftest.py).
 
 import io
 import re
+from urllib.parse import urljoin
 
 import pytest
 from django.core.cache import cache
@@ -103,7 +104,7 @@ def calendar_event(page, href):
 
 def ics_href(page):
     link = page.get_by_role("link", name="Add to calendar (.ics)")
-    return page.url.split("/consultations/")[0] + link.get_attribute("href")
+    return urljoin(page.url, link.get_attribute("href"))
 
 
 @VIEWPORTS
@@ -245,7 +246,9 @@ def test_two_visitors_choose_the_same_demo_time_the_second_keeps_everything_type
     assert Booking.objects.get(email="alex@example.org").start == wanted
 
     other.watch.expect_error_status(other.url.split("?")[0], 409)
-    submit(other).click()
+    with other.expect_response(lambda r: r.request.method == "POST") as answer:
+        submit(other).click()
+    assert answer.value.status == 409
     summary = other.locator("[data-error-summary]")
     expect(summary).to_contain_text("this time was just taken")
     expect(field(other, NAME_LABEL)).to_have_value("Robin")

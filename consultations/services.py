@@ -99,12 +99,7 @@ def refresh_free_slots(specialist, *, now=None):
         if specialist is None:
             return []
         rows = []
-        # No way to meet (a format ticked without its link, number or
-        # address): hours alone do not make a specialist bookable.
-        if (
-            specialist.meeting_formats()
-            and Availability.objects.filter(specialist=specialist).exists()
-        ):
+        if Availability.objects.filter(specialist=specialist).exists():
             schedule = schedule_for(specialist, now=now, lead=FREE_SLOTS_LEAD)
             notice = schedule.minimum_notice
             horizon = schedule.horizon - FREE_SLOTS_LEAD

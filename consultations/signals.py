@@ -21,8 +21,7 @@ def cancel_upcoming_bookings(sender, instance, **kwargs):
 @receiver(post_save, sender=Specialist)
 def refresh_free_slots_on_profile_change(sender, instance, created, **kwargs):
     """Weekly hours are wall-clock times in the specialist's time zone: a new
-    zone moves every free slot, and a format without its details leaves no way
-    to meet. The profile lives in `specialists`, which must
+    zone moves every free slot. The profile lives in `specialists`, which must
     not import this app, so this app listens. A new profile has no hours yet,
     and saves of named fields other than the zone move nothing."""
     update_fields = kwargs.get("update_fields")

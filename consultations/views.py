@@ -78,9 +78,7 @@ def _zone_for(request, default):
 
 
 def _slot_picker_context(specialist, time_zone, *, rescheduling=False):
-    # A new booking needs a way to meet; a booking being moved has one.
-    can_meet = rescheduling or specialist.meeting_formats()
-    free = services.free_slots(specialist) if can_meet else []
+    free = services.free_slots(specialist)
     context = {
         "specialist": specialist,
         "days": slots.by_local_day(free, time_zone)[:14],

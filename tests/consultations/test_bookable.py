@@ -11,7 +11,6 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
-from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -319,24 +318,6 @@ def test_refresh_command_rewrites_every_specialists_free_times(db):
         first.pk,
         second.pk,
     }
-
-
-def test_hours_without_a_way_to_meet_do_not_make_a_specialist_bookable(db):
-    # A profile from before meeting details existed: video ticked, no link.
-    specialist = make_bookable_specialist()
-    specialist.offers_video, specialist.video_link = True, ""
-    specialist.offers_phone = specialist.offers_in_person = False
-    specialist.save()
-
-    assert services.free_slots(specialist)
-    assert not Specialist.objects.bookable().exists()
-    page = Client().get(f"/specialists/{specialist.slug}/book/")
-    assert "?slot=" not in page.content.decode()
-
-    specialist.video_link = "https://meet.example.org/room"
-    specialist.save()
-
-    assert Specialist.objects.bookable().get() == specialist
 
 
 def test_a_deleted_specialist_leaves_no_free_times(db):

@@ -245,7 +245,9 @@ def test_booking_the_last_free_time_takes_the_badge_away_and_cancelling_brings_i
     client, db
 ):
     specialist = make_bookable_specialist(display_name="Rowan Ash", slug="rowan")
-    set_hours(specialist, [(timezone.now().weekday(), time(0), 23 * 60 + 59)])
+    # An hour every day and a one-day horizon: two or three free times at any
+    # time of day the test runs.
+    set_hours(specialist, [(day, time(10), 11 * 60) for day in range(7)])
     specialist.availability.horizon_days = 1
     specialist.availability.minimum_notice_hours = 0
     specialist.availability.save()

@@ -9,6 +9,7 @@ test that means to go there (quick exit).
 
 import io
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -245,5 +246,30 @@ def axe():
         results = engine.run(page, options=AXE_OPTIONS)
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
         return results
+
+    return check
+
+
+@pytest.fixture
+def check_page(axe, new_page, live_server):
+    """check_page(page, javascript, viewport=None): axe on the page as shown.
+    Without JavaScript axe-core cannot run in the page (its timers never
+    fire), so the page's HTML, as the browser has it, is checked in a second
+    page of the same size, scripts on but the page's own removed."""
+    snapshot_url = f"{live_server.url}/__no-js-snapshot__/"
+
+    def check(page, javascript, viewport=None):
+        if javascript:
+            return axe(page)
+        html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S)
+        snapshot = new_page(viewport=viewport or page.viewport_size)
+        snapshot.route(
+            snapshot_url,
+            lambda route: route.fulfill(
+                status=200, content_type="text/html; charset=utf-8", body=html
+            ),
+        )
+        snapshot.goto(snapshot_url)
+        return axe(snapshot)
 
     return check

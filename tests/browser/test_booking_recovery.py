@@ -5,7 +5,6 @@ link close the loop, and the old link then says so, and nothing more.
 Every page of the way passes axe.
 """
 
-import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -48,31 +47,6 @@ def phone_page(new_page, javascript):
     return new_page(
         viewport=PHONE, java_script_enabled=javascript, timezone_id=VISITOR_ZONE
     )
-
-
-@pytest.fixture
-def check_page(axe, new_page, live_server):
-    """axe(page), also for a page opened without JavaScript. axe-core runs as
-    a script and waits on timers, which never fire there; so the page's HTML,
-    as the browser has it, is checked in a second page (same server, same
-    size, scripts on but the page's own removed)."""
-    snapshot_url = f"{live_server.url}/__no-js-snapshot__/"
-
-    def check(page, javascript):
-        if javascript:
-            return axe(page)
-        html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S)
-        snapshot = new_page(viewport=PHONE)
-        snapshot.route(
-            snapshot_url,
-            lambda route: route.fulfill(
-                status=200, content_type="text/html; charset=utf-8", body=html
-            ),
-        )
-        snapshot.goto(snapshot_url)
-        return axe(snapshot)
-
-    return check
 
 
 def local_label(start):

@@ -53,31 +53,6 @@ def demo_site(transactional_db, settings, tmp_path):
     cache.clear()
 
 
-@pytest.fixture
-def check_page(axe, new_page, live_server):
-    """axe(page) on the page as shown. Without JavaScript axe-core cannot run
-    in the page (its timers never fire): the page's HTML is checked in a
-    second page of the same size, as tests/browser/test_booking_recovery.py
-    does."""
-    snapshot_url = f"{live_server.url}/__no-js-snapshot__/"
-
-    def check(page, javascript, viewport):
-        if javascript:
-            return axe(page)
-        html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S)
-        snapshot = new_page(viewport=viewport)
-        snapshot.route(
-            snapshot_url,
-            lambda route: route.fulfill(
-                status=200, content_type="text/html; charset=utf-8", body=html
-            ),
-        )
-        snapshot.goto(snapshot_url)
-        return axe(snapshot)
-
-    return check
-
-
 def open_page(new_page, viewport, javascript):
     return new_page(
         viewport=viewport, java_script_enabled=javascript, timezone_id=VISITOR_ZONE

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from core.fields import PlainTextField
 from core.timezones import grouped_choices
 
-from .models import Availability, Booking, DateOff, WeeklyWindow
+from .models import Availability, Booking, CalendarFeed, DateOff, WeeklyWindow
 
 
 def parse_slot(value):
@@ -293,3 +293,9 @@ class ConsultationUpdateForm(SpecialistCancelForm):
 
     def done_message(self):
         return self.DONE[self.cleaned_data["action"]]
+
+
+class CalendarFeedForm(forms.ModelForm):
+    class Meta:
+        model = CalendarFeed
+        fields = ["show_visitor_names"]

@@ -1,13 +1,15 @@
-"""Calendar files (iCalendar, RFC 5545) for a booking's emails.
+"""Calendar files (iCalendar, RFC 5545): a booking's emails, and the
+specialist's subscription feed.
 
 One UID for the booking's whole life and a SEQUENCE that grows with every
 change, so calendars update (or cancel) the same event instead of adding a
 second one. Calendars are often shared or seen by others: the title is a
 neutral "Appointment", and neither the visitor's note nor their contact
-wishes go in.
+wishes go in. The specialist's feed reuses each booking's UID and SEQUENCE,
+so the event from an email and the one from the feed are the same event.
 """
 
-from datetime import UTC
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -29,12 +31,7 @@ def calendar_for(booking, *, method="REQUEST", organizer_email, attendee_email):
     cancelled = method == "CANCEL" or (
         method == "PUBLISH" and booking.status == booking.Status.CANCELLED
     )
-    event = Event()
-    event.add("uid", uid_for(booking))
-    event.add("sequence", booking.sequence)
-    event.add("dtstamp", timezone.now().astimezone(UTC))
-    event.add("dtstart", booking.start.astimezone(UTC))
-    event.add("dtend", (booking.start + SLOT).astimezone(UTC))
+    event = _timed_event(booking, dtstamp=timezone.now())
     event.add("summary", _("Appointment"))
     # How to meet (the link, the address, who calls): the booked visitor's
     # and the specialist's own calendars are where it is needed at the time.
@@ -59,6 +56,56 @@ def calendar_for(booking, *, method="REQUEST", organizer_email, attendee_email):
     calendar.add("method", method)
     calendar.add_component(event)
     return calendar.to_ical()
+
+
+def feed_for(bookings, *, show_names, consultations_url):
+    """The specialist's subscription feed (bytes): one event per booking, for
+    their own calendar. The title is "Free consultation", or the visitor's name
+    as they gave it when the specialist chose so; the description says how
+    they meet and links to `consultations_url`. Nothing else about the visitor
+    goes in: no email address, no note, no contact wishes (the consultations
+    page has them, behind a login)."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", _("Free consultations"))
+    # A hint to apps that honour it (Apple, Outlook): look again hourly.
+    calendar.add(
+        "refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"}
+    )
+    calendar.add("x-published-ttl", timedelta(hours=1))
+    for booking in bookings:
+        # DTSTAMP is when the event last changed, not when the feed was
+        # fetched: an unchanged booking reads the same on every fetch.
+        event = _timed_event(booking, dtstamp=booking.updated_at)
+        event.add("last-modified", booking.updated_at.astimezone(UTC))
+        name = single_line(booking.name) if show_names else ""
+        event.add("summary", name or _("Free consultation"))
+        details = booking.meeting_details()
+        if details.location:
+            event.add("location", single_line(details.location))
+        event.add(
+            "description",
+            f"{details.for_specialist}\n\n"
+            + _("Your consultations: %(url)s") % {"url": consultations_url},
+        )
+        event.add("url", consultations_url)
+        event.add("status", "CONFIRMED")
+        event.add("transp", "OPAQUE")
+        calendar.add_component(event)
+    return calendar.to_ical()
+
+
+def _timed_event(booking, *, dtstamp):
+    event = Event()
+    event.add("uid", uid_for(booking))
+    event.add("sequence", booking.sequence)
+    event.add("dtstamp", dtstamp.astimezone(UTC))
+    event.add("dtstart", booking.start.astimezone(UTC))
+    event.add("dtend", (booking.start + SLOT).astimezone(UTC))
+    return event
 
 
 def uid_for(booking):

@@ -316,3 +316,54 @@ class Booking(models.Model):
         token = secrets.token_urlsafe(32)
         self.manage_token_hash = self.hash_token(token)
         return token
+
+
+class CalendarFeed(models.Model):
+    """A specialist's private calendar subscription: an address that serves
+    their consultations as an iCalendar feed to the calendar app they use.
+
+    The address carries a random token; only its SHA-256 is stored, as for a
+    booking's private link, so a copy of the database opens no one's
+    calendar. A new token replaces the old one, which stops working at once.
+    """
+
+    specialist = models.OneToOneField(
+        Specialist, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Calendars are often shared or seen over a shoulder: titles name nobody
+    # unless the specialist chooses otherwise.
+    show_visitor_names = models.BooleanField(
+        _("Show visitors' names in event titles"),
+        default=False,
+        help_text=_(
+            "Off: every event is called “Free consultation”. Anyone who can "
+            "see your calendar would see the names."
+        ),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Updated at most hourly: tells the specialist their app is subscribed.
+    last_fetched_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("calendar subscription")
+        verbose_name_plural = _("calendar subscriptions")
+
+    def __str__(self):
+        return str(self.specialist)
+
+    @classmethod
+    def issue(cls, specialist):
+        """A new address for the specialist's feed (the raw token, shown once);
+        any earlier address stops working."""
+        token = secrets.token_urlsafe(32)
+        token_hash = Booking.hash_token(token)
+        feed, created = cls.objects.get_or_create(
+            specialist=specialist, defaults={"token_hash": token_hash}
+        )
+        if not created:
+            feed.token_hash = token_hash
+            feed.created_at = timezone.now()
+            feed.last_fetched_at = None
+            feed.save(update_fields=["token_hash", "created_at", "last_fetched_at"])
+        return token

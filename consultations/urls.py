@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import specialist_views, views
+from . import calendar_views, specialist_views, views
 
 app_name = "consultations"
 
@@ -16,6 +16,12 @@ urlpatterns = [
         "manage/<str:token>/reschedule/",
         views.manage_reschedule,
         name="manage_reschedule",
+    ),
+    # The specialist's calendar subscription, for calendar apps (no login).
+    path(
+        "calendar-feed/<str:token>.ics",
+        calendar_views.calendar_feed,
+        name="calendar_feed",
     ),
 ]
 
@@ -33,5 +39,9 @@ specialist_urlpatterns = [
         specialist_views.update_consultation,
         name="update",
     ),
+    path("me/calendar/", calendar_views.calendar, name="calendar"),
+    path("me/calendar/new/", calendar_views.calendar_new, name="calendar_new"),
+    path("me/calendar/off/", calendar_views.calendar_off, name="calendar_off"),
+    path("me/calendar/names/", calendar_views.calendar_names, name="calendar_names"),
     path("<slug:slug>/book/", views.book, name="book"),
 ]

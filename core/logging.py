@@ -26,6 +26,7 @@ REDACTED = "[redacted]"
 # not anchored to a prefix, so a route moved under another prefix stays covered.
 SECRET_PATHS = re.compile(
     r"(?P<before>/(?:manage"  # consultations: the visitor's private link
+    r"|calendar-feed"  # consultations: the specialist's calendar subscription
     r"|confirm-email"  # allauth: email confirmation key
     r"|password/reset/key"  # allauth: password reset uidb36-key
     r")/)(?P<secret>[^/\s?#'\"]+)"

@@ -323,3 +323,10 @@ def test_no_feed_token_in_the_logs_of_a_404(specialist_client, caplog):
     messages = [record.getMessage() for record in caplog.records]
     assert "Not Found: /consultations/calendar-feed/[redacted]" in messages
     assert not any(token in message for message in messages)
+
+
+def test_dashboard_links_to_the_calendar_page(specialist_client):
+    response = specialist_client.get("/specialists/me/")
+
+    link = parse_html(response.content).find("a", href="/specialists/me/calendar/")
+    assert link.text == "In your own calendar"

@@ -24,6 +24,7 @@ run: venv
 	$(BIN)/python manage.py refresh_free_slots
 	@echo ""
 	@echo "  The site runs on http://127.0.0.1:8000/"
+	@echo "  Demo logins (password try-the-demo): specialist demo-1@example.invalid, staff demo-staff@example.invalid"
 	@echo "  To create an admin account, in another terminal: $(BIN)/python manage.py createsuperuser"
 	@echo "  Emails (sign-up verification links, password resets) are written to $(EMAIL_FILE_PATH)/"
 	@echo ""

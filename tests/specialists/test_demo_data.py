@@ -12,7 +12,12 @@ from accounts.models import User
 from consultations.models import Booking, WeeklyWindow
 from consultations.services import free_slots
 from core.models import Topic
-from pages.management.commands.load_demo_data import DEMOS
+from pages.management.commands.load_demo_data import (
+    DEMO_PASSWORD,
+    DEMO_SPECIALIST_EMAIL,
+    DEMO_STAFF_EMAIL,
+    DEMOS,
+)
 from specialists.models import Approach, Language, Specialist
 from tests.factories import make_user
 from tests.html import parse_html
@@ -87,7 +92,10 @@ def test_creates_about_twelve_approved_demo_specialists_with_photos(
     assert set(demos.values_list("status", flat=True)) == {"approved"}
     for specialist in demos:
         assert specialist.user.email.endswith("@example.invalid")
-        assert not specialist.user.has_usable_password()
+        # Only the demo specialist login has a password.
+        assert specialist.user.has_usable_password() == (
+            specialist.user.email == DEMO_SPECIALIST_EMAIL
+        )
         assert "demo profile" in specialist.bio
         assert "demo profile" in specialist.bio_html
         assert specialist.topics.exists()
@@ -318,3 +326,59 @@ def test_every_demo_specialist_can_be_booked_in_every_format_they_offer(debug_on
         assert (
             specialist.video_link.startswith("https://") or not specialist.offers_video
         )
+
+
+def test_the_demo_specialist_can_log_in_and_owns_a_bookable_profile_with_bookings(
+    debug_on, client
+):
+    output = load_demo_data()
+
+    assert f"{DEMO_SPECIALIST_EMAIL} / {DEMO_PASSWORD}" in output
+    response = client.post(
+        "/accounts/login/",
+        {"login": DEMO_SPECIALIST_EMAIL, "password": DEMO_PASSWORD},
+    )
+    assert response.status_code == 302
+    specialist = Specialist.objects.bookable().get(user__email=DEMO_SPECIALIST_EMAIL)
+    assert specialist.is_demo
+    assert specialist.bookings.upcoming().exists()
+    assert client.get("/specialists/me/").status_code == 200
+
+
+def test_the_demo_staff_member_can_review_profiles_but_is_no_superuser(
+    debug_on, client
+):
+    output = load_demo_data()
+
+    assert f"{DEMO_STAFF_EMAIL} / {DEMO_PASSWORD}" in output
+    staff = User.objects.get(email=DEMO_STAFF_EMAIL)
+    assert staff.is_staff and not staff.is_superuser
+    assert staff.has_perm("specialists.change_specialist")
+    assert staff.has_perm("specialists.view_specialist")
+    assert not staff.has_perm("specialists.delete_specialist")
+    assert not staff.has_perm("accounts.change_user")
+    response = client.post(
+        "/accounts/login/", {"login": DEMO_STAFF_EMAIL, "password": DEMO_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/specialists/specialist/").status_code == 200
+
+
+def test_no_demo_logins_with_debug_off_even_when_forced(settings, db):
+    settings.DEBUG = False
+
+    output = load_demo_data("--force")
+
+    assert not User.objects.filter(email=DEMO_STAFF_EMAIL).exists()
+    assert not User.objects.get(email=DEMO_SPECIALIST_EMAIL).has_usable_password()
+    assert DEMO_PASSWORD not in output
+
+
+def test_the_demo_logins_are_where_a_newcomer_looks(settings):
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    first_section = readme.split("\n## ")[0]
+    makefile = (settings.BASE_DIR / "Makefile").read_text()
+    for text in (first_section, makefile):
+        assert DEMO_SPECIALIST_EMAIL in text
+        assert DEMO_STAFF_EMAIL in text
+        assert DEMO_PASSWORD in text

@@ -10,6 +10,14 @@ refreshed on every run: bookings are placed relative to "now", so yesterday's
 would slowly slide into the past; each run deletes the demo bookings of the
 demo profiles and books them again from the current free slots. Two runs in
 the same minute give the same data.
+
+Two of the users can log in, with one known password (DEMO_PASSWORD), so that
+a newcomer can try both sides at once: the first demo specialist
+(DEMO_SPECIALIST_EMAIL, Ada Example: approved, bookable, with demo bookings)
+and a staff member who reviews profiles (DEMO_STAFF_EMAIL: the specialists
+app's view and change permissions, not a superuser). They are made only with
+DEBUG on: --force on a site with DEBUG off loads the profiles, never a login
+whose password is printed in the README.
 """
 
 import io
@@ -19,7 +27,9 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -205,6 +215,49 @@ def demo_emails():
     return [demo_email(n) for n in range(1, len(DEMOS) + 1)]
 
 
+# The demo logins: other code (tests, demos) uses these names, not the values.
+DEMO_SPECIALIST_EMAIL = demo_email(1)
+DEMO_STAFF_EMAIL = "demo-staff@example.invalid"
+DEMO_PASSWORD = "try-the-demo"  # printed on purpose: demo logins only
+
+
+def set_up_login(user):
+    """Lets `user` log in at once with DEMO_PASSWORD: allauth refuses an
+    address that is not verified."""
+    if not user.check_password(DEMO_PASSWORD):
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+
+
+def create_demo_logins():
+    """The demo specialist's and the demo staff member's logins; returns the
+    lines that say how to use them."""
+    specialist_user = User.objects.get(
+        email=DEMO_SPECIALIST_EMAIL, specialist__is_demo=True
+    )
+    set_up_login(specialist_user)
+    staff, _created = User.objects.get_or_create(
+        email=DEMO_STAFF_EMAIL, defaults={"name": "Demo Staff", "is_staff": True}
+    )
+    # Review needs to see and change profiles; deleting them or running the
+    # rest of the site does not belong to a demo login.
+    staff.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="specialists",
+            codename__regex=r"^(view|change)_",
+        )
+    )
+    set_up_login(staff)
+    return [
+        f"Demo specialist login: {DEMO_SPECIALIST_EMAIL} / {DEMO_PASSWORD}",
+        f"Demo staff login (reviews profiles in /admin/): {DEMO_STAFF_EMAIL} / "
+        f"{DEMO_PASSWORD}",
+    ]
+
+
 def initials_photo(initials, colour):
     """A 400×400 JPEG: the initials, centred, on a calm colour."""
     image = Image.new("RGB", (400, 400), colour)
@@ -317,7 +370,9 @@ class Command(BaseCommand):
         "profiles, for development and demonstrations: users "
         "demo-N@example.invalid with unusable passwords (nobody can log in as "
         "them), generated initials photos, and the topics, approaches and "
-        "languages they use if missing. Profiles already there are left alone. "
+        "languages they use if missing. With DEBUG on, two logins with the "
+        f"password {DEMO_PASSWORD!r}: {DEMO_SPECIALIST_EMAIL} (the first demo "
+        f"specialist) and {DEMO_STAFF_EMAIL} (staff who review profiles). Profiles already there are left alone. "
         "On every run, the demo profiles' weekly hours are set again and their "
         f"demo bookings (visitors at example.org, note {DEMO_NOTE!r}) are deleted "
         "and booked again from the current free slots, so the fully booked ones "
@@ -335,7 +390,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--remove",
             action="store_true",
-            help="Delete the demo users, their profiles, hours, bookings and photos instead.",
+            help="Delete the demo users (the staff login too), their profiles, hours, bookings and photos instead.",
         )
         parser.add_argument(
             "--dry-run",
@@ -357,6 +412,13 @@ class Command(BaseCommand):
         # The directory reads free times from their copy: write it for the
         # hours and bookings just loaded.
         call_command("refresh_free_slots", stdout=self.stdout)
+        if settings.DEBUG:
+            for line in create_demo_logins():
+                self.stdout.write(line)
+        else:
+            self.stdout.write(
+                "No demo logins: DEBUG is off, and their password is public."
+            )
 
     @transaction.atomic
     def load(self):
@@ -442,7 +504,10 @@ class Command(BaseCommand):
         return specialist
 
     def remove(self, *, dry_run):
-        users = User.objects.filter(email__in=demo_emails(), specialist__is_demo=True)
+        users = User.objects.filter(
+            Q(email__in=demo_emails(), specialist__is_demo=True)
+            | Q(email=DEMO_STAFF_EMAIL, is_superuser=False)
+        )
         specialists = list(Specialist.objects.filter(user__in=users))
         verb = "Would delete" if dry_run else "Deleted"
         for specialist in specialists:

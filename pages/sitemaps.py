@@ -10,6 +10,7 @@ class StaticPagesSitemap(Sitemap):
             "specialists:list",
             "questions:list",
             "consultations:free",
+            "pages:for_specialists",
             "pages:privacy",
         ]
 

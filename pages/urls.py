@@ -6,5 +6,6 @@ app_name = "pages"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("for-specialists/", views.for_specialists, name="for_specialists"),
     path("privacy/", views.privacy, name="privacy"),
 ]

@@ -22,6 +22,16 @@ def home(request):
     return render(request, "pages/home.html", context)
 
 
+def for_specialists(request):
+    """Why and how a specialist joins, with one button to start: to the
+    profile form (gated for anonymous visitors), or to the dashboard when
+    this account already has a profile."""
+    user = request.user
+    has_profile = user.is_authenticated and Specialist.objects.owned_by(user).exists()
+    context = {"has_profile": has_profile, "section": "for-specialists"}
+    return render(request, "pages/for_specialists.html", context)
+
+
 def privacy(request):
     return render(request, "pages/privacy.html", {"section": "privacy"})
 

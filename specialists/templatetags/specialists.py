@@ -14,3 +14,10 @@ def specialists_for_topics(topics, limit=3):
     `article.topics.all`) and reading their keys costs nothing more."""
     topic_ids = [topic.pk for topic in topics]
     return {"specialists": Specialist.objects.matching_topics(topic_ids)[:limit]}
+
+
+@register.simple_tag
+def has_specialist_profile(user):
+    """Whether this logged-in account has a specialist profile: one small
+    query, for the account menu on every page (call it once per page)."""
+    return Specialist.objects.owned_by(user).exists()

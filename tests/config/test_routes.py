@@ -24,6 +24,7 @@ from specialists import views as specialists_views
 PUBLIC_PATHS = {
     "/": pages_views.home,
     "/privacy/": pages_views.privacy,
+    "/for-specialists/": pages_views.for_specialists,
     "/robots.txt": pages_views.robots_txt,
     "/sitemap.xml": sitemap,
     "/articles/": articles_views.article_list,
@@ -92,6 +93,7 @@ def test_the_article_feed_is_still_served_by_the_feed():
         ("messaging:start", {"slug": "rowan"}, "/specialists/rowan/message/"),
         ("messaging:inbox", {}, "/messages/"),
         ("specialists:detail", {"slug": "rowan"}, "/specialists/rowan/"),
+        ("pages:for_specialists", {}, "/for-specialists/"),
     ],
 )
 def test_url_names_carry_the_owning_apps_namespace(name, kwargs, path):

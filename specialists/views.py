@@ -52,13 +52,16 @@ def edit_profile(request):
 
 @login_required
 def dashboard(request):
-    specialist = Specialist.objects.owned_by(request.user).first()
+    """The specialist's home: review state, consultations, messages and hours.
+    Consultations and messages build on this app, so their parts come from
+    their own template tags, loaded by the template (no import from here)."""
+    specialist = Specialist.objects.owned_by(request.user).with_next_free().first()
     if specialist is None:
         return redirect("specialists:new")
     return render(
         request,
         "specialists/dashboard.html",
-        {"specialist": specialist, "section": "specialists"},
+        {"specialist": specialist, "section": "dashboard"},
     )
 
 

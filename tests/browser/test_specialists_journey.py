@@ -325,10 +325,10 @@ def test_verified_user_creates_a_profile_with_a_photo_and_submits_it_for_review(
     submit_for_review(page)
 
     expect(page).to_have_url(f"{live_server.url}/specialists/me/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Your specialist profile")
-    expect(page.get_by_role("heading", level=2).first).to_have_text(
-        "Status: Waiting for review"
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your specialist dashboard"
     )
+    expect(page.locator(".dashboard-state")).to_have_text("Status: Waiting for review")
     saved = page.get_by_role("status").get_by_text("Your profile has been saved.")
     expect(saved).to_be_visible()
     axe(page)
@@ -445,11 +445,13 @@ def test_staff_request_changes_and_the_specialist_reads_the_reason(
     specialist = new_page()
     log_in(specialist, live_server, pending_profile.user)
     specialist.goto(live_server.url + "/specialists/me/")
-    expect(specialist.get_by_role("heading", level=2).first).to_have_text(
+    expect(specialist.locator(".dashboard-state")).to_have_text(
         "Status: Changes requested"
     )
     expect(specialist.locator(".review-note")).to_have_text(reason)
-    expect(specialist.get_by_role("button", name="Submit for review")).to_be_visible()
+    expect(
+        specialist.get_by_role("button", name="Submit again for review")
+    ).to_be_visible()
 
     # Still out of the directory until approved.
     visitor = new_page()

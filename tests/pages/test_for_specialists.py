@@ -144,7 +144,7 @@ def test_the_account_menu_links_to_the_dashboard_for_a_specialist_only(client, d
 
     menu = parse_html(client.get("/privacy/").content).find("header")
     links = {words(a.text): a.attrs["href"] for a in menu.find_all("a")}
-    assert links["Your specialist dashboard"] == "/specialists/me/"
+    assert links["Dashboard"] == "/specialists/me/"
 
     client.force_login(make_verified_user())
     menu = parse_html(client.get("/privacy/").content).find("header")

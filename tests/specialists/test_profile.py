@@ -340,7 +340,7 @@ def test_dashboard_links_to_availability_consultations_and_messages(specialist_c
 
     page = parse_html(specialist_client.get("/specialists/me/").content)
 
-    assert page.find("title").text == "Your specialist profile"
+    assert page.find("title").text == "Your specialist dashboard"
     links = [a.attrs["href"] for a in page.find("main").find_all("a")]
     for href in [
         "/specialists/me/availability/",

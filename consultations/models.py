@@ -2,7 +2,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -43,7 +43,9 @@ class Availability(models.Model):
 
 
 class WeeklyWindow(models.Model):
-    """A stretch of time on one weekday, e.g. Monday 09:00–12:00 local time."""
+    """A stretch of time on one weekday, e.g. Monday 09:00–12:00 local time.
+    An end of 00:00 means midnight at the end of the day (24:00): a time
+    field cannot hold 24:00, and a range never ends at the start of its day."""
 
     class Weekday(models.IntegerChoices):
         MONDAY = 0, _("Monday")
@@ -66,29 +68,44 @@ class WeeklyWindow(models.Model):
         verbose_name = _("weekly hours")
         verbose_name_plural = _("weekly hours")
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="window_ends_after_start"),
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")) | Q(end=time(0)), name="window_ends_after_start"),
         ]  # fmt: skip
 
     def __str__(self):
-        return f"{self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+        end = "24:00" if self.end == time(0) else f"{self.end:%H:%M}"
+        return f"{self.get_weekday_display()} {self.start:%H:%M}–{end}"
 
 
 class DateOff(models.Model):
+    """Days without consultations, from `start` to `end` inclusive (a holiday;
+    one day off has end == start), as dates in the specialist's time zone."""
+
     availability = models.ForeignKey(
         Availability, on_delete=models.CASCADE, related_name="dates_off"
     )
-    date = models.DateField(_("date"))
+    start = models.DateField(_("from"))
+    end = models.DateField(_("until"))
 
     class Meta:
-        ordering = ["date"]
-        verbose_name = _("date off")
+        ordering = ["start"]
+        verbose_name = _("dates off")
         verbose_name_plural = _("dates off")
         constraints = [
-            models.UniqueConstraint(fields=["availability", "date"], name="one_date_off_per_day"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="date_off_ends_on_or_after_start"),
         ]  # fmt: skip
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d}"
+        if self.end == self.start:
+            return f"{self.start:%Y-%m-%d}"
+        return f"{self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
+
+    def days(self, first=None, last=None):
+        """Each date off, clipped to first..last when given."""
+        day = max(self.start, first) if first else self.start
+        last = min(self.end, last) if last else self.end
+        while day <= last:
+            yield day
+            day += timedelta(days=1)
 
 
 @dataclass(frozen=True)

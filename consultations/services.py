@@ -8,6 +8,7 @@ exactly one of them in (IntegrityError -> SlotTaken for the other).
 """
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,7 +20,7 @@ from core.ratelimit import RateLimit, RateLimited
 from specialists.models import FreeSlot, Specialist
 
 from . import emails, slots
-from .models import SLOT, Availability, Booking
+from .models import SLOT, Availability, Booking, DateOff, WeeklyWindow
 
 _TOO_MANY = _lazy("Too many booking attempts. Please wait an hour and try again.")
 BOOKINGS_PER_IP = RateLimit("book-ip", limit=10, window=3600, message=_TOO_MANY)
@@ -38,32 +39,86 @@ class SlotTaken(Exception):
 def schedule_for(specialist, *, now=None, lead=timedelta(0)):
     """The specialist's slots-to-be: their hours, dates off and taken times,
     with the horizon stretched by `lead`."""
-    now = now or timezone.now()
     availability, _created = Availability.objects.get_or_create(specialist=specialist)
-    horizon = timedelta(days=availability.horizon_days) + lead
-    taken = Booking.objects.active().filter(
-        specialist=specialist, start__gte=now, start__lte=now + horizon + SLOT
-    )
-    return slots.Schedule(
-        time_zone=specialist.time_zone,
+    return build_schedule(
+        specialist,
         windows=[
             slots.Window(w.weekday, w.start, w.end) for w in availability.windows.all()
         ],
-        dates_off={d.date for d in availability.dates_off.all()},
-        taken=set(taken.values_list("start", flat=True)),
+        dates_off=[(off.start, off.end) for off in availability.dates_off.all()],
         minimum_notice=timedelta(hours=availability.minimum_notice_hours),
+        horizon=timedelta(days=availability.horizon_days) + lead,
+        now=now,
+    )
+
+
+def build_schedule(specialist, *, windows, dates_off, minimum_notice, horizon, now=None):  # fmt: skip
+    """A Schedule from hours and dates off given as data, saved or not, with
+    the specialist's taken times: the one place both real slots and the
+    availability page's preview come from. dates_off are (first, last) days."""
+    now = now or timezone.now()
+    taken = Booking.objects.active().filter(
+        specialist=specialist, start__gte=now, start__lte=now + horizon + SLOT
+    )
+    # Local dates may be a day either side of the UTC ones.
+    first, last = (now - timedelta(days=1)).date(), (now + horizon + timedelta(days=1)).date()  # fmt: skip
+    days_off = set()
+    for start, end in dates_off:
+        day, end = max(start, first), min(end, last)
+        while day <= end:
+            days_off.add(day)
+            day += timedelta(days=1)
+    return slots.Schedule(
+        time_zone=specialist.time_zone,
+        windows=list(windows),
+        dates_off=days_off,
+        taken=set(taken.values_list("start", flat=True)),
+        minimum_notice=minimum_notice,
         horizon=horizon,
     )
 
 
+PREVIEW_DAYS = 7
+
+
+def preview_slots(*, specialist, windows, dates_off, minimum_notice_hours, now=None):
+    """The free slots that unsaved hours would give in the next PREVIEW_DAYS
+    days, as [(local date, [local datetimes])] for each of those days in the
+    specialist's zone. Writes nothing."""
+    now = now or timezone.now()
+    schedule = build_schedule(
+        specialist,
+        windows=windows,
+        dates_off=dates_off,
+        minimum_notice=timedelta(hours=minimum_notice_hours),
+        horizon=timedelta(days=PREVIEW_DAYS),
+        now=now,
+    )
+    found = dict(
+        slots.by_local_day(slots.free_slots(schedule, now), specialist.time_zone)
+    )
+    today = now.astimezone(ZoneInfo(specialist.time_zone)).date()
+    days = [today + timedelta(days=n) for n in range(PREVIEW_DAYS)]
+    return [(day, found.get(day, [])) for day in days]
+
+
 @transaction.atomic
 def save_availability(*, specialist, form, windows, dates_off):
-    """Saves the specialist's availability page at once: the settings, the
-    weekly hours, the dates off and whether they offer free consultations.
-    The three forms must be valid."""
+    """Saves the specialist's availability page at once: the settings (form,
+    valid), the weekly hours (slots.Window) and the dates off ((first, last)
+    days), which replace the saved ones, and whether they offer free
+    consultations."""
     availability = form.save()
-    windows.save()
-    dates_off.save()
+    availability.windows.all().delete()
+    WeeklyWindow.objects.bulk_create(
+        WeeklyWindow(availability=availability, weekday=w.weekday, start=w.start, end=w.end)
+        for w in windows
+    )  # fmt: skip
+    availability.dates_off.all().delete()
+    DateOff.objects.bulk_create(
+        DateOff(availability=availability, start=start, end=end)
+        for start, end in dates_off
+    )
     specialist.offers_free_consultation = form.cleaned_data["offers_free_consultation"]
     specialist.save(update_fields=["offers_free_consultation", "updated_at"])
     refresh_free_slots(specialist)

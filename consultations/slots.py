@@ -19,7 +19,7 @@ SLOT_MINUTES = 30
 class Window:
     weekday: int  # Monday is 0
     start: time
-    end: time
+    end: time  # 00:00 is midnight at the end of the day
 
 
 @dataclass
@@ -50,7 +50,8 @@ def wall_times(window):
     if window.start.second or window.start.microsecond:
         minute += 1  # a window from 09:00:30 has no 09:00 slot
     minute += -minute % SLOT_MINUTES  # round up to the grid
-    last = window.end.hour * 60 + window.end.minute - SLOT_MINUTES
+    end = window.end.hour * 60 + window.end.minute or 24 * 60
+    last = end - SLOT_MINUTES
     while minute <= last:
         yield time(minute // 60, minute % 60)
         minute += SLOT_MINUTES

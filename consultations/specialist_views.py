@@ -14,11 +14,9 @@ from specialists.ownership import own_specialist
 
 from . import services
 from .forms import (
-    AvailabilityForm,
+    AvailabilityForms,
     ConsultationUpdateForm,
-    DateOffFormSet,
     SpecialistCancelForm,
-    WeeklyWindowFormSet,
 )
 from .models import Availability, Booking
 
@@ -27,26 +25,29 @@ from .models import Availability, Booking
 def availability(request):
     specialist = own_specialist(request)
     availability, _created = Availability.objects.get_or_create(specialist=specialist)
-    data = request.POST or None
-    form = AvailabilityForm(
-        data,
+    today = timezone.now().astimezone(ZoneInfo(specialist.time_zone)).date()
+    page = AvailabilityForms(
+        request.POST if request.method == "POST" else None,
         specialist=specialist,
-        instance=availability,
-        initial={"offers_free_consultation": specialist.offers_free_consultation},
+        availability=availability,
+        today=today,
     )
-    windows = WeeklyWindowFormSet(data, instance=availability, prefix="windows")
-    dates_off = DateOffFormSet(data, instance=availability, prefix="dates")
-    if form.is_valid() and windows.is_valid() and dates_off.is_valid():
-        services.save_availability(
-            specialist=specialist, form=form, windows=windows, dates_off=dates_off
-        )
-        messages.success(request, _("Your availability has been saved."))
-        return redirect("consultations:availability")
+    preview = None
+    if page.is_valid():
+        hours = {"windows": page.windows(), "dates_off": page.dates_off_spans()}
+        if page.action == page.PREVIEW:
+            notice = page.form.cleaned_data["minimum_notice_hours"]
+            preview = services.preview_slots(
+                specialist=specialist, minimum_notice_hours=notice, **hours
+            )
+        else:
+            services.save_availability(specialist=specialist, form=page.form, **hours)
+            messages.success(request, _("Your availability has been saved."))
+            return redirect("consultations:availability")
     context = {
         "specialist": specialist,
-        "form": form,
-        "windows": windows,
-        "dates_off": dates_off,
+        "page": page,
+        "preview": preview,
         "section": "specialists",
     }
     return render(request, "consultations/availability_form.html", context)

@@ -129,8 +129,8 @@ def apply(operation, specialists, now):
         services.refresh_free_slots(specialist, now=now)
     elif kind == "date_off":
         day = (now + timedelta(days=value)).date()
-        if not DateOff.objects.filter(availability=availability, date=day).delete()[0]:
-            DateOff.objects.create(availability=availability, date=day)
+        if not DateOff.objects.filter(availability=availability, start=day).delete()[0]:
+            DateOff.objects.create(availability=availability, start=day, end=day)
         services.refresh_free_slots(specialist, now=now)
     elif kind in ("notice", "horizon"):
         field = "minimum_notice_hours" if kind == "notice" else "horizon_days"

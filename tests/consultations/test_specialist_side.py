@@ -24,20 +24,17 @@ def specialist_client(client, db):
     return client
 
 
-def formset_data(windows=(), dates=(), **overrides):
+def availability_data(windows=(), dates=(), **overrides):
     data = {
+        "action": "save",
         "minimum_notice_hours": "12",
         "horizon_days": "30",
         "offers_free_consultation": "on",
-        "windows-TOTAL_FORMS": str(len(windows)),
-        "windows-INITIAL_FORMS": "0",
-        "dates-TOTAL_FORMS": str(len(dates)),
-        "dates-INITIAL_FORMS": "0",
     }
     for n, (weekday, start, end) in enumerate(windows):
-        data.update({f"windows-{n}-weekday": weekday, f"windows-{n}-start": start, f"windows-{n}-end": end})  # fmt: skip
-    for n, date in enumerate(dates):
-        data[f"dates-{n}-date"] = date
+        data.update({f"hours-{weekday}-{n}-start": start, f"hours-{weekday}-{n}-end": end})  # fmt: skip
+    for n, (first, last) in enumerate(dates):
+        data.update({f"off-{n}-start": first, f"off-{n}-end": last})
     data.update(overrides)
     return data
 
@@ -48,8 +45,9 @@ def test_specialist_sets_weekly_hours_and_dates_off(specialist_client):
 
     response = specialist_client.post(
         "/specialists/me/availability/",
-        formset_data(
-            windows=[(0, "09:00", "12:00"), (0, "14:00", "16:00")], dates=["2030-01-07"]
+        availability_data(
+            windows=[(0, "09:00", "12:00"), (0, "14:00", "16:00")],
+            dates=[("2030-01-07", "")],
         ),
     )
 
@@ -58,12 +56,15 @@ def test_specialist_sets_weekly_hours_and_dates_off(specialist_client):
         (0, time(9), time(12)),
         (0, time(14), time(16)),
     ]
-    assert [str(d.date) for d in availability.dates_off.all()] == ["2030-01-07"]
+    assert [(str(d.start), str(d.end)) for d in availability.dates_off.all()] == [
+        ("2030-01-07", "2030-01-07")
+    ]
 
 
 def test_a_window_that_ends_before_it_starts_is_a_clear_error(specialist_client):
     response = specialist_client.post(
-        "/specialists/me/availability/", formset_data(windows=[(1, "12:00", "09:00")])
+        "/specialists/me/availability/",
+        availability_data(windows=[(1, "12:00", "09:00")]),
     )
 
     assert response.status_code == 200
@@ -74,7 +75,7 @@ def test_switching_free_consultations_off_hides_the_booking_page(
     specialist_client, client
 ):
     specialist_client.post(
-        "/specialists/me/availability/", formset_data(offers_free_consultation="")
+        "/specialists/me/availability/", availability_data(offers_free_consultation="")
     )
 
     assert client.get("/specialists/rowan/book/").status_code == 404

@@ -155,7 +155,9 @@ def test_each_invalid_range_is_refused_next_to_it_and_nothing_saved_changes(
     specialist_client, specialist, data, field_id, message
 ):
     DateOff.objects.create(
-        availability=specialist.availability, start=date(2030, 3, 1), end=date(2030, 3, 2)
+        availability=specialist.availability,
+        start=date(2030, 3, 1),
+        end=date(2030, 3, 2),
     )
     free_before = free_slot_starts(specialist)
     data = {**data, "hours-4-0-start": "10:00", "hours-4-0-end": "11:30"}

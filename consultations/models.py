@@ -99,14 +99,6 @@ class DateOff(models.Model):
             return f"{self.start:%Y-%m-%d}"
         return f"{self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
 
-    def days(self, first=None, last=None):
-        """Each date off, clipped to first..last when given."""
-        day = max(self.start, first) if first else self.start
-        last = min(self.end, last) if last else self.end
-        while day <= last:
-            yield day
-            day += timedelta(days=1)
-
 
 @dataclass(frozen=True)
 class MeetingDetails:

@@ -90,7 +90,7 @@ def test_the_page_shows_the_week_day_by_day_with_the_saved_ranges(
 
     html = response.content.decode()
     assert response.status_code == 200
-    legends = re.findall(r'<fieldset class="day" id="day-\d"[^>]*>\s*<legend>(\w+)</legend>', html)  # fmt: skip
+    legends = re.findall(r'<fieldset class="field-group" id="day-\d"[^>]*>\s*<legend>(\w+)</legend>', html)  # fmt: skip
     assert legends == ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]  # fmt: skip
     assert 'name="hours-0-0-start" value="09:00"' in html
     assert 'name="hours-0-0-end" value="12:00"' in html
@@ -271,7 +271,7 @@ def test_preview_shows_the_next_7_days_from_the_unsaved_form_and_saves_nothing(
     html = response.content.decode()
     assert response.status_code == 200
     assert "Preview: your free times in the next 7 days" in html
-    section = html[html.index('class="preview"') : html.index("</section>")]
+    section = html[html.index("data-preview") : html.index("</section>")]
     days = re.findall(r"<dt>(.*?)</dt>", section)
     today = timezone.now().astimezone(ZoneInfo("Europe/Berlin")).date()
     assert len(days) == 7
@@ -295,7 +295,7 @@ def test_preview_leaves_out_taken_times_and_dates_off(specialist_client, special
 
     html = specialist_client.post(URL, data).content.decode()
 
-    section = html[html.index('class="preview"') : html.index("</section>")]
+    section = html[html.index("data-preview") : html.index("</section>")]
     rows = dict(re.findall(r"<dt>(.*?)</dt>\s*<dd>(.*?)</dd>", section, re.S))
     assert rows[f"{tomorrow:%A} {tomorrow.day} {tomorrow:%B}"] == "No free times"
     assert "06:00" not in rows[f"{after:%A} {after.day} {after:%B}"]

@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from consultations.models import DateOff
 
-BEFORE_RANGES = [("consultations", "0004_meeting_details")]
+BEFORE_RANGES = [("consultations", "0005_calendar_feed")]
 
 
 def migrate(targets):

@@ -6,6 +6,7 @@ app_name = "accounts"
 
 urlpatterns = [
     path("data/", views.your_data, name="data"),
+    path("name/", views.display_name, name="name"),
     path("data/download/", views.export_data, name="export"),
     path("delete/", views.delete_account, name="delete"),
     path("verify/resend/", views.resend_verification, name="resend_verification"),

@@ -14,13 +14,26 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from . import personal_data, services
-from .forms import DeleteAccountForm
+from .forms import DeleteAccountForm, DisplayNameForm
 
 
 @login_required
 def your_data(request):
     context = {"sections": personal_data.collect(request.user), "section": "account"}
     return render(request, "accounts/your_data.html", context)
+
+
+@login_required
+def display_name(request):
+    form = DisplayNameForm(request.POST or None, instance=request.user)
+    if form.is_valid():
+        form.save()
+        # The name itself stays out of the message: message cookies are
+        # signed, not encrypted.
+        messages.success(request, _("Your name has been saved."))
+        return redirect("accounts:name")
+    context = {"form": form, "section": "account"}
+    return render(request, "accounts/display_name.html", context)
 
 
 @login_required

@@ -19,6 +19,7 @@ LOGGED_IN_PAGES = [
     "/accounts/2fa/",
     "/accounts/2fa/totp/activate/",
     "/accounts/reauthenticate/",
+    "/account/name/",
     "/account/data/",
     "/account/delete/",
     "/contact/",

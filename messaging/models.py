@@ -1,3 +1,5 @@
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -7,6 +9,22 @@ from django.utils.translation import gettext_lazy as _
 from specialists.models import Specialist
 
 MAX_LENGTH = 5000
+
+# A person without a display name is "Visitor 4821" to the specialist: four
+# digits, five once a specialist has used up every four-digit number.
+VISITOR_NUMBERS = range(1000, 10000)
+MORE_VISITOR_NUMBERS = range(10000, 100000)
+
+
+def free_visitor_number(taken):
+    """A random visitor number not in `taken`. Random, not counted up: a
+    number must say nothing about the person (not their account, not how many
+    wrote before them)."""
+    for numbers in (VISITOR_NUMBERS, MORE_VISITOR_NUMBERS):
+        free = set(numbers).difference(taken)
+        if free:
+            return secrets.choice(sorted(free))
+    raise ValueError("No visitor number left")
 
 
 class ConversationQuerySet(models.QuerySet):
@@ -53,6 +71,9 @@ class Conversation(models.Model):
     user_notified_at = models.DateTimeField(null=True, blank=True)
     specialist_notified_at = models.DateTimeField(null=True, blank=True)
     blocked_by = models.CharField(max_length=10, choices=Side.choices, blank=True)
+    # What the specialist calls a person who has not chosen a name; stored so
+    # that it never changes while the conversation lasts.
+    visitor_number = models.PositiveIntegerField(_("visitor number"), editable=False)
 
     objects = ConversationQuerySet.as_manager()
 
@@ -61,6 +82,11 @@ class Conversation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "specialist"], name="one_conversation_per_pair"
+            ),
+            # Two people writing to one specialist never share a pseudonym.
+            models.UniqueConstraint(
+                fields=["specialist", "visitor_number"],
+                name="one_visitor_number_per_specialist",
             ),
         ]
 
@@ -80,8 +106,23 @@ class Conversation(models.Model):
             return self.specialist.display_name
         if self.user is None:
             return _("Deleted account")
-        # Never the email address: people write under the name they chose.
-        return self.user.name or _("A visitor")
+        # Never the email address: people write under the name they chose,
+        # or else under this conversation's pseudonym.
+        return self.user.name or self.pseudonym
+
+    @property
+    def pseudonym(self):
+        return _("Visitor %(number)d") % {"number": self.visitor_number}
+
+    def other_reference(self, user):
+        """The pseudonym beside a chosen name (or "Deleted account"), for the
+        specialist: it tells two people of the same name apart, and stays put
+        when a name changes."""
+        if self.side_of(user) == self.Side.USER:
+            return ""
+        if self.user is None or self.user.name:
+            return self.pseudonym
+        return ""
 
     def is_unread_for(self, user):
         read_at = (

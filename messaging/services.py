@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from core.ratelimit import RateLimit
 from outbox.services import compose, enqueue
 
-from .models import Conversation, Message, Report
+from .models import Conversation, Message, Report, free_visitor_number
 
 MESSAGES_PER_USER = RateLimit(
     "message-user",
@@ -62,9 +62,7 @@ def _send_message(*, sender, body, conversation, specialist, site_url):
             raise ValidationError(
                 _("You cannot send a message to yourself."), code="self"
             )
-        conversation, _created = Conversation.objects.get_or_create(
-            user=sender, specialist=specialist
-        )
+        conversation = start_conversation(user=sender, specialist=specialist)
     _check_can_send(conversation=conversation, sender=sender)
     message = Message.objects.create(
         conversation=conversation, sender=sender, body=body
@@ -81,19 +79,51 @@ def _send_message(*, sender, body, conversation, specialist, site_url):
     return message
 
 
+def start_conversation(*, user, specialist, attempts=5):
+    """The conversation between `user` and `specialist`, created with a visitor
+    number that none of the specialist's other conversations has. Two first
+    messages to one specialist at the same moment may pick the same number:
+    the database refuses the second, which picks again."""
+    for _attempt in range(attempts):
+        existing = Conversation.objects.filter(user=user, specialist=specialist)
+        if conversation := existing.first():
+            return conversation
+        taken = Conversation.objects.filter(specialist=specialist).values_list(
+            "visitor_number", flat=True
+        )
+        try:
+            with transaction.atomic():
+                return Conversation.objects.create(
+                    user=user,
+                    specialist=specialist,
+                    visitor_number=free_visitor_number(set(taken)),
+                )
+        except IntegrityError:
+            continue
+    raise IntegrityError("Could not start a conversation: try again.")
+
+
 def _notify_recipient(conversation, sender_side, now, site_url):
     """Tells the other side a message is waiting: never the text, and at most
     once an hour per conversation."""
     if sender_side == Conversation.Side.USER:
         recipient, field = conversation.specialist.user, "specialist_notified_at"
+        # The name the specialist knows the person by in their inbox.
+        sender_name = conversation.other_name(recipient)
     else:
         recipient, field = conversation.user, "user_notified_at"
+        # Whoever sees the person's mailbox need not learn whom they consult.
+        sender_name = ""
     last = getattr(conversation, field)
     if recipient is None or (last is not None and now - last < NOTIFY_AT_MOST_EVERY):
         return
     setattr(conversation, field, now)
     link = site_url + reverse("messaging:conversation", kwargs={"pk": conversation.pk})
-    message = compose("new_message", {"link": link}, to=[recipient.email])
+    message = compose(
+        "new_message",
+        {"link": link, "sender_name": sender_name},
+        to=[recipient.email],
+    )
     enqueue(message, about=recipient)
 
 

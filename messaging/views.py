@@ -73,6 +73,7 @@ def inbox(request):
         {
             "conversation": c,
             "other": c.other_name(request.user),
+            "reference": c.other_reference(request.user),
             "unread": c.is_unread_for(request.user),
         }
         for c in conversations
@@ -114,6 +115,7 @@ def _conversation_context(request, conversation, form):
         "conversation": conversation,
         "thread": conversation.messages.select_related("sender"),
         "other": conversation.other_name(request.user),
+        "reference": conversation.other_reference(request.user),
         "my_side": conversation.side_of(request.user),
         "form": form,
         "report_form": ReportForm(),

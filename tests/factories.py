@@ -132,6 +132,25 @@ def make_booking(specialist=None, **overrides):
     return Booking.objects.create(**fields)
 
 
+def make_conversation(*, user=None, specialist=None, messages=1):
+    """A conversation started the way the site starts one (with its visitor
+    number), with `messages` messages from the person."""
+    from messaging.models import Message
+    from messaging.services import start_conversation
+
+    conversation = start_conversation(
+        user=user or make_verified_user(),
+        specialist=specialist or make_specialist(),
+    )
+    for n in range(messages):
+        message = Message.objects.create(
+            conversation=conversation, sender=conversation.user, body=f"Message {n}"
+        )
+        conversation.last_message_at = message.created_at
+    conversation.save()
+    return conversation
+
+
 def make_question(**overrides):
     from questions.models import Question
 

@@ -43,6 +43,8 @@ from accounts.models import User
 from consultations import services
 from consultations.models import Availability, Booking, WeeklyWindow
 from core.models import Topic
+from messaging.models import Conversation, Message
+from messaging.services import start_conversation
 from specialists.models import Approach, Language, Specialist
 
 TOPICS = [
@@ -364,6 +366,90 @@ def demo_booking(specialist, demo, start, status, n, *, now):
     return booking
 
 
+# People who wrote to the first demo specialist, so that its inbox shows how
+# conversations are told apart: one chose a name, two appear under their
+# conversation's pseudonym; two conversations wait unread. Their addresses are
+# .invalid and their passwords unusable: nobody can log in as them.
+@dataclass(frozen=True)
+class DemoConversation:
+    email: str
+    name: str
+    # (from the visitor?, text, hours ago), oldest first.
+    messages: tuple
+    is_unread: bool
+
+
+DEMO_CONVERSATIONS = [
+    DemoConversation(
+        email="demo-visitor-1@example.invalid",
+        name="Jo",
+        messages=(
+            (True, "Hello, this is a demo message. Do you work with online "
+             "harassment at work?", 50),
+            (False, "Hello Jo, yes, I do. This reply is part of the demo too.", 30),
+            (True, "Thank you. Could we talk next week?", 2),
+        ),
+        is_unread=True,
+    ),
+    DemoConversation(
+        email="demo-visitor-2@example.invalid",
+        name="",
+        messages=(
+            (True, "A demo message from someone who chose no name: the "
+             "inbox shows a visitor number instead.", 5),
+        ),
+        is_unread=True,
+    ),
+    DemoConversation(
+        email="demo-visitor-3@example.invalid",
+        name="",
+        messages=(
+            (True, "A demo message, already read.", 80),
+            (False, "A demo reply.", 75),
+        ),
+        is_unread=False,
+    ),
+]  # fmt: skip
+
+
+def write_demo_conversations(specialist, *, now):
+    """Starts the demo conversations with `specialist`, once: a conversation
+    already there is left as it is, so its pseudonym stays. Returns how many
+    were started."""
+    started = 0
+    for demo in DEMO_CONVERSATIONS:
+        visitor = User.objects.filter(email=demo.email).first()
+        if visitor is None:
+            visitor = User.objects.create_user(
+                demo.email, password=None, name=demo.name
+            )
+        conversation = start_conversation(user=visitor, specialist=specialist)
+        if conversation.messages.exists():
+            continue
+        for from_visitor, text, hours_ago in demo.messages:
+            message = Message.objects.create(
+                conversation=conversation,
+                sender=visitor if from_visitor else specialist.user,
+                body=text,
+            )
+            sent = now - timedelta(hours=hours_ago)
+            Message.objects.filter(pk=message.pk).update(created_at=sent)
+        conversation.last_message_at = sent
+        conversation.user_read_at = sent
+        conversation.specialist_read_at = None if demo.is_unread else sent
+        conversation.save()
+        started += 1
+    return started
+
+
+def remove_demo_conversations():
+    """Deletes the demo visitors and their conversations (which would
+    otherwise outlive them, kept for the specialist)."""
+    emails = [demo.email for demo in DEMO_CONVERSATIONS]
+    Conversation.objects.filter(user__email__in=emails).delete()
+    User.objects.filter(email__in=emails, specialist__isnull=True).delete()
+
+
 class Command(BaseCommand):
     help = (
         f"Creates {len(DEMOS)} made-up, approved specialist profiles marked as demo "
@@ -377,8 +463,11 @@ class Command(BaseCommand):
         f"demo bookings (visitors at example.org, note {DEMO_NOTE!r}) are deleted "
         "and booked again from the current free slots, so the fully booked ones "
         "stay full and the others keep free times. Refuses to run with DEBUG "
-        "off unless --force is given. --remove deletes the demo users, their "
-        "profiles, hours and bookings."
+        "off unless --force is given. The first demo specialist also gets "
+        f"{len(DEMO_CONVERSATIONS)} conversations from demo visitors "
+        "(demo-visitor-N@example.invalid), written once and then left alone. "
+        "--remove deletes the demo users, their profiles, hours, bookings and "
+        "conversations."
     )
 
     def add_arguments(self, parser):
@@ -461,6 +550,18 @@ class Command(BaseCommand):
             f"Weekly hours set and {booked} demo bookings made for "
             f"{len(demos)} demo specialists."
         )
+        self.load_conversations(now=now)
+
+    def load_conversations(self, *, now):
+        specialist = Specialist.objects.filter(
+            user__email=demo_email(1), is_demo=True
+        ).first()
+        if specialist is None:
+            return
+        started = write_demo_conversations(specialist, now=now)
+        self.stdout.write(
+            f"{started} demo conversations started with {specialist.display_name}."
+        )
 
     def create_specialist(self, user, demo, number):
         now = timezone.now()
@@ -515,6 +616,7 @@ class Command(BaseCommand):
         if dry_run:
             return
         with transaction.atomic():
+            remove_demo_conversations()
             users.delete()
         # Files are not part of the transaction: deleted once the rows are gone.
         for specialist in specialists:

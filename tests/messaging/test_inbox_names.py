@@ -295,3 +295,16 @@ def test_your_data_says_what_each_specialist_calls_you(specialist):
     sent = sorted(data["Messages you sent"], key=lambda row: row["to"])
     assert [row["to"] for row in sent] == ["A specialist who has left", "Rowan"]
     assert sent[1]["your_pseudonym"] == f"Visitor {conversation.visitor_number}"
+
+
+def test_the_first_message_page_says_how_the_specialist_will_see_you(specialist):
+    unnamed = client_for(make_verified_user())
+    named = client_for(make_verified_user(name="Sam"))
+
+    before_naming = unnamed.get("/specialists/rowan/message/").content.decode()
+    with_name = parse_html(named.get("/specialists/rowan/message/").content)
+
+    assert "They will see you as a visitor number" in before_naming
+    assert 'href="/account/name/">Choose a name</a>' in before_naming
+    assert "They will see your name, “Sam”" in with_name.find("main").text
+    assert with_name.find("a", href="/account/name/").text == "Change your name"

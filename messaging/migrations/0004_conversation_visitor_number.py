@@ -11,11 +11,12 @@ def number_existing_conversations(apps, schema_editor):
     taken = {}
     for conversation in Conversation.objects.order_by("pk").iterator():
         numbers = taken.setdefault(conversation.specialist_id, set())
-        free = set(range(1000, 10000)).difference(numbers) or set(
-            range(10000, 100000)
-        ).difference(numbers)
-        conversation.visitor_number = secrets.choice(sorted(free))
-        numbers.add(conversation.visitor_number)
+        low, high = (1000, 10000) if len(numbers) < 9000 else (10000, 100000)
+        number = low + secrets.randbelow(high - low)
+        while number in numbers:
+            number = low + secrets.randbelow(high - low)
+        numbers.add(number)
+        conversation.visitor_number = number
         conversation.save(update_fields=["visitor_number"])
 
 

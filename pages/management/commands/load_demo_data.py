@@ -554,7 +554,7 @@ class Command(BaseCommand):
 
     def load_conversations(self, *, now):
         specialist = Specialist.objects.filter(
-            user__email=demo_email(1), is_demo=True
+            user__email=DEMO_SPECIALIST_EMAIL, is_demo=True
         ).first()
         if specialist is None:
             return

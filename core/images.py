@@ -5,7 +5,7 @@ import io
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 # Pillow's format name -> the MIME type we accept for it.
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
@@ -35,6 +35,25 @@ def verify_image(upload):
     if image_format not in ALLOWED_FORMATS:
         raise invalid
     return image_format
+
+
+def in_srgb(image):
+    """The image with its colours converted to sRGB when it carries an ICC
+    profile. reencode() drops the profile with the rest of the metadata, and
+    pixels described in another space (a phone's Display P3, a print file's
+    CMYK) would then be read as sRGB: faded or garish colours. An image the
+    colour engine cannot convert is left as it is."""
+    profile = image.info.get("icc_profile")
+    if not profile:
+        return image
+    mode = "RGBA" if "A" in image.getbands() else "RGB"
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        return ImageCms.profileToProfile(
+            image, source, ImageCms.createProfile("sRGB"), outputMode=mode
+        )
+    except (ImageCms.PyCMSError, ValueError, OSError):
+        return image
 
 
 def upright(image):

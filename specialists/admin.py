@@ -11,6 +11,7 @@ from core.timezones import TimeZoneField
 from . import services
 from .forms import RequestChangesForm
 from .models import Approach, Language, Specialist
+from .photos import PhotoField
 
 
 @admin.register(Specialist)
@@ -40,6 +41,8 @@ class SpecialistAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "time_zone":  # a list, not the admin's text input
             return db_field.formfield(form_class=TimeZoneField)
+        if db_field.name == "photo":  # cropped, resized and stripped as on the site
+            kwargs["form_class"] = PhotoField
         if db_field.name == "video_link":  # https only, so no http:// guess
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -1,12 +1,14 @@
 """Small factories: keyword defaults and a counter for unique values."""
 
 import hashlib
+import io
 import itertools
 from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.core.mail import EmailMessage
 from django.utils import timezone
+from PIL import Image
 
 from accounts.models import User
 from articles.models import Article, Reference
@@ -91,6 +93,13 @@ def make_specialist(*, topics=(), languages=(), **overrides):
     specialist.topics.set(topics)
     specialist.languages.set(languages)
     return specialist
+
+
+def jpeg_bytes(size=(400, 400), colour=(120, 160, 170), **save_options):
+    """A plain JPEG; `save_options` go to Pillow (exif=, comment=, …)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, "JPEG", **save_options)
+    return buffer.getvalue()
 
 
 def make_bookable_specialist(windows=None, **overrides):

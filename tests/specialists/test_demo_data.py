@@ -19,6 +19,7 @@ from pages.management.commands.load_demo_data import (
     DEMOS,
 )
 from specialists.models import Approach, Language, Specialist
+from specialists.photos import thumbnail_names
 from tests.factories import make_user
 from tests.html import parse_html
 
@@ -104,6 +105,8 @@ def test_creates_about_twelve_approved_demo_specialists_with_photos(
         path = settings.MEDIA_ROOT / specialist.photo.name
         with Image.open(path) as photo:
             assert (photo.format, photo.size) == ("JPEG", (400, 400))
+        for name in thumbnail_names(specialist.photo.name):  # for the cards
+            assert (settings.MEDIA_ROOT / name).exists()
     assert 9 <= demos.filter(offers_free_consultation=True).count() < 12
     assert 1 <= demos.filter(is_verified=True).count() < 12
     assert demos.values("country").distinct().count() >= 5
@@ -283,13 +286,16 @@ def test_force_loads_even_when_debug_is_off(settings, db):
     assert Specialist.objects.filter(is_demo=True).count() == 12
 
 
-def test_remove_deletes_the_demo_users_profiles_and_photos(debug_on, settings):
+def test_remove_deletes_the_demo_users_profiles_and_photos(
+    debug_on, settings, django_capture_on_commit_callbacks
+):
     load_demo_data()
     real = make_user()
     photos = list(settings.MEDIA_ROOT.rglob("*.jpg"))
-    assert len(photos) == 12
+    assert len(photos) == 12 * 7  # each with its six thumbnails
 
-    output = load_demo_data("--remove")
+    with django_capture_on_commit_callbacks(execute=True):
+        output = load_demo_data("--remove")
 
     assert not Specialist.objects.exists()
     assert list(User.objects.all()) == [real]

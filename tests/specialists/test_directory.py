@@ -6,12 +6,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import User
 from core.models import Topic
 from specialists.models import FreeSlot, Language, Specialist
-from tests.factories import make_bookable_specialist, make_specialist, unique_number
+from tests.factories import (
+    jpeg_bytes,
+    make_bookable_specialist,
+    make_specialist,
+    unique_number,
+)
 from tests.html import parse_html
 
 
@@ -232,11 +238,8 @@ def test_card_shows_photo_or_initials_badges_and_facts(client, topics, languages
         city="Berlin",
         country="DE",
     )
-    make_specialist(
-        display_name="Ben Brook",
-        photo="specialists/ben.jpg",
-        offers_free_consultation=False,
-    )
+    ben = make_specialist(display_name="Ben Brook", offers_free_consultation=False)
+    ben.photo.save("ben.jpg", ContentFile(jpeg_bytes()))
 
     page = parse_html(client.get("/specialists/").content)
     anna, ben = page.find_all("article", class_="specialist-card")
@@ -260,7 +263,7 @@ def test_card_shows_photo_or_initials_badges_and_facts(client, topics, languages
         "96",
         "96",
     )
-    assert img.attrs["src"] == "/media/specialists/ben.jpg"
+    assert img.attrs["src"] == "/media/specialists/ben-96.jpg"
     assert "Free consultation" not in ben.text
     assert "Verified" not in ben.text
 

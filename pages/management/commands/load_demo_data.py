@@ -615,10 +615,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{verb} {specialist.display_name} ({specialist.user})")
         if dry_run:
             return
+        # The photos and their thumbnails go once the rows are gone
+        # (specialists/signals.py).
         with transaction.atomic():
             remove_demo_conversations()
             users.delete()
-        # Files are not part of the transaction: deleted once the rows are gone.
-        for specialist in specialists:
-            specialist.photo.delete(save=False)
         self.stdout.write(f"{len(specialists)} demo specialists removed.")

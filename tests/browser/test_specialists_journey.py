@@ -143,9 +143,17 @@ def card_names(page):
 
 def expect_loaded(image, width):
     """The image is shown, served from MEDIA_ROOT at its natural width."""
+    image.scroll_into_view_if_needed()  # a lazy image loads near the viewport
     expect(image).to_be_visible()
     # decode() waits until the image has loaded (visible is not yet loaded).
     assert image.evaluate("img => img.decode().then(() => img.naturalWidth)") == width
+
+
+FILE_WIDTH = """img => {
+    const file = new Image();
+    file.src = img.currentSrc;
+    return file.decode().then(() => file.naturalWidth);
+}"""
 
 
 def query_of(page):
@@ -199,7 +207,8 @@ def test_visitor_filters_the_directory_and_opens_a_profile_with_its_badges(
     expect(page.get_by_role("heading", level=1)).to_have_text("Anna Berg")
     badges = page.locator(".profile-header .badge")
     expect(badges).to_have_text(["Verified", FREE_PROFILE_BADGE])
-    expect_loaded(page.get_by_role("img", name="Photo of Anna Berg"), 400)
+    # The 160 px thumbnail for the 160 px box on this 1x screen, not the photo.
+    expect_loaded(page.get_by_role("img", name="Photo of Anna Berg"), 160)
     expect(page.get_by_role("link", name="Book a free consultation")).to_have_attribute(
         "href", "/specialists/anna-berg/book/"
     )
@@ -358,7 +367,30 @@ def test_verified_user_creates_a_profile_with_a_photo_and_submits_it_for_review(
     page.get_by_role("link", name="Preview your page").click()
     expect(page).to_have_url(f"{live_server.url}/specialists/dr-rowan-example/")
     expect(page.get_by_text("Preview: this page is not public")).to_be_visible()
-    expect_loaded(page.get_by_role("img", name="Photo of Dr Rowan Example"), 800)
+    expect_loaded(page.get_by_role("img", name="Photo of Dr Rowan Example"), 160)
+
+
+@pytest.mark.parametrize(
+    ("width", "scale", "box", "side"),
+    [(1280, 1, 96, 96), (1280, 2, 96, 192), (375, 1, 64, 96), (375, 2, 64, 192)],
+)
+def test_directory_card_loads_the_thumbnail_that_fits_its_box_and_screen(
+    new_page, check_page, live_server, directory, width, scale, box, side
+):
+    page = new_page(viewport={"width": width, "height": 800}, device_scale_factor=scale)
+    page.goto(live_server.url + "/specialists/")
+    photo = cards(page).filter(has_text="Anna Berg").locator("img.card-photo")
+
+    # naturalWidth counts the chosen file's pixels at the density its `w`
+    # descriptor and `sizes` give (192 px for a 96 px box is 2x): the box.
+    expect_loaded(photo, box)
+    stem = directory["anna"].photo.name.removesuffix(".jpg")
+    assert photo.evaluate("img => img.currentSrc").endswith(f"/media/{stem}-{side}.jpg")
+    assert photo.bounding_box()["width"] == box
+    # The file itself, loaded alone, is the thumbnail of that size.
+    assert photo.evaluate(FILE_WIDTH) == side
+    check_page(page, javascript=True)
+    check_page(page, javascript=False)
 
 
 # Staff review in the admin -------------------------------------------------
@@ -488,7 +520,7 @@ def test_page_features_specialists_offering_a_free_consultation(
     for card in mini_cards.all():
         expect(card.get_by_text(FREE_BADGE, exact=True)).to_be_visible()
     # Anna's photo is decorative next to her name; the others show initials.
-    expect_loaded(mini_cards.locator("img.mini-photo"), 400)
+    expect_loaded(mini_cards.locator("img.mini-photo"), 56)
     expect(mini_cards.locator("img.mini-photo")).to_have_attribute("alt", "")
     axe(page)
 

@@ -158,6 +158,7 @@ def conversation_with(specialist, *, unread, user=None):
     return Conversation.objects.create(
         user=user or make_verified_user(),
         specialist=specialist,
+        visitor_number=1000 + Conversation.objects.count(),
         last_message_at=now,
         specialist_read_at=None if unread else now,
     )
@@ -238,8 +239,10 @@ def add_bookings_and_conversations(specialist, count):
     )
     now = timezone.now()
     Conversation.objects.bulk_create(
-        Conversation(user=user, specialist=specialist, last_message_at=now)
-        for user in users
+        Conversation(
+            user=user, specialist=specialist, last_message_at=now, visitor_number=n
+        )
+        for n, user in enumerate(users, start=1000)
     )
 
 

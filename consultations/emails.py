@@ -9,12 +9,20 @@ a booking.
 Mailbox previews and calendars are often seen by others: subjects and
 calendar titles say "appointment" and a time, never a topic. Times are given
 in the recipient's own time zone, with its UTC offset in the body.
+
+The specialist's emails carry nothing the visitor wrote (their note, their
+contact wishes in their own words) and not their address: mailboxes are read
+on shared screens and kept for years. They link instead to the specialist's
+consultations page, which shows all of it after logging in. `site_url` (the
+scheme and host of the request that caused the email) makes that link
+absolute; without it (the reminders, sent from cron) there is no link.
 """
 
 from email.utils import formataddr, parseaddr
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -27,7 +35,7 @@ ICS_FILENAME = "appointment.ics"
 
 
 def send_booking_confirmed(
-    booking, manage_url, *, to_specialist=True, other_booking=False
+    booking, manage_url, *, to_specialist=True, other_booking=False, site_url=""
 ):
     """To the visitor (with their private manage link) and to the specialist.
     other_booking: the address has another upcoming consultation with this
@@ -41,10 +49,10 @@ def send_booking_confirmed(
         other_booking=other_booking,
     )
     if to_specialist:
-        _send(booking, "booking_confirmed", to_visitor=False)
+        _send(booking, "booking_confirmed", to_visitor=False, site_url=site_url)
 
 
-def send_booking_rescheduled(booking, manage_url, old_start):
+def send_booking_rescheduled(booking, manage_url, old_start, *, site_url=""):
     """To both sides: the booking moved from `old_start` to booking.start.
     The calendar file updates the same event (same UID, higher SEQUENCE)."""
     for to_visitor in (True, False):
@@ -54,15 +62,22 @@ def send_booking_rescheduled(booking, manage_url, old_start):
             to_visitor=to_visitor,
             manage_url=manage_url if to_visitor else "",
             old_when=_long(booking, old_start, to_visitor=to_visitor),
+            site_url=site_url,
         )
 
 
-def send_booking_cancelled(booking, *, by):
+def send_booking_cancelled(booking, *, by, site_url=""):
     """Each with a calendar file that removes the event. The visitor always
     hears: a confirmation of their own cancellation, or the reason given. The
     specialist hears unless they cancelled it themselves."""
     if by != "specialist":
-        _send(booking, "booking_cancelled", to_visitor=False, method="CANCEL")
+        _send(
+            booking,
+            "booking_cancelled",
+            to_visitor=False,
+            method="CANCEL",
+            site_url=site_url,
+        )
     _send(
         booking,
         "booking_cancelled",
@@ -81,7 +96,7 @@ def send_booking_reminder(booking, manage_url):
     _send(booking, "booking_reminder", to_visitor=False)
 
 
-def _send(booking, name, *, to_visitor, method="REQUEST", **extra):
+def _send(booking, name, *, to_visitor, method="REQUEST", site_url="", **extra):
     """Renders emails/<name>_visitor.txt or emails/<name>_specialist.txt (and
     their subjects) and queues it, with the calendar file attached."""
     specialist = booking.specialist
@@ -103,14 +118,18 @@ def _send(booking, name, *, to_visitor, method="REQUEST", **extra):
     else:
         recipient = _mailbox(specialist.display_name, specialist.user.email)
         # What the specialist needs to prepare; the visitor's email has none
-        # of it.
+        # of it. Only the wishes ticked on the form: the visitor's own words
+        # wait on the consultations page with their note.
         context |= {
-            "email": booking.email,
-            "contact_wishes": booking.safe_contact_wishes(),
-            "note": booking.note,
+            "contact_wishes": [
+                str(booking._meta.get_field(field).verbose_name)
+                for field in booking.SAFE_CONTACT_FIELDS
+                if getattr(booking, field)
+            ],
             "their_time_zone": booking.visitor_time_zone
             if booking.visitor_time_zone != specialist.time_zone
             else "",
+            "link": _consultations_link(booking, site_url),
         }
     from_email = settings.DEFAULT_FROM_EMAIL
     ics = calendar_for(
@@ -127,6 +146,18 @@ def _send(booking, name, *, to_visitor, method="REQUEST", **extra):
         attachments=[(ICS_FILENAME, ics.decode(), f"text/calendar; method={method}")],
     )
     enqueue(message, about=booking)
+
+
+def _consultations_link(booking, site_url):
+    """The specialist's consultations page, at this booking's entry unless it
+    was cancelled (the page lists no cancelled upcoming one); "" without a
+    site_url."""
+    if not site_url:
+        return ""
+    link = site_url + reverse("consultations:specialist_consultations")
+    if booking.is_active:
+        link += f"#booking-{booking.pk}"
+    return link
 
 
 def _mailbox(name, email):

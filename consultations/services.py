@@ -215,11 +215,13 @@ def book_consultation(
     client_ip=None,
     booked_by=None,
     now=None,
+    site_url="",
     **details,
 ):
     """Books `start` for the visitor; returns (booking, manage_token).
 
-    manage_url(token) builds the absolute link to the private manage page.
+    manage_url(token) builds the absolute link to the private manage page;
+    site_url (scheme and host) makes the specialist's link absolute.
     booked_by is the account the visitor is signed in to, or None.
     Raises RateLimited or SlotTaken. The same form_token twice returns the
     booking made the first time, with no token (a double click), and does not
@@ -268,6 +270,7 @@ def book_consultation(
                 other_booking=has_other_upcoming(
                     specialist=specialist, email=booking.email, exclude=booking
                 ),
+                site_url=site_url,
             )
     except IntegrityError:
         existing = Booking.objects.filter(form_token=form_token).first()
@@ -277,7 +280,7 @@ def book_consultation(
     return booking, token
 
 
-def reschedule(*, booking, start, manage_url, now=None):
+def reschedule(*, booking, start, manage_url, now=None, site_url=""):
     """Moves the booking to another free slot: same booking, same link, same
     calendar UID with a higher SEQUENCE."""
     now = now or timezone.now()
@@ -297,7 +300,9 @@ def reschedule(*, booking, start, manage_url, now=None):
                 update_fields=["start", "sequence", "reminder_sent_at", "updated_at"]
             )
             refresh_free_slots(booking.specialist, now=now)
-            emails.send_booking_rescheduled(booking, manage_url, old_start)
+            emails.send_booking_rescheduled(
+                booking, manage_url, old_start, site_url=site_url
+            )
     except IntegrityError:
         booking.start = old_start
         booking.sequence -= 1
@@ -306,7 +311,7 @@ def reschedule(*, booking, start, manage_url, now=None):
 
 
 @transaction.atomic
-def cancel(*, booking, by, reason=""):
+def cancel(*, booking, by, reason="", site_url=""):
     """Cancels the booking (frees the slot, stops its reminder) and tells the
     other side. `by` is "visitor" or "specialist"."""
     if not booking.is_upcoming:
@@ -326,7 +331,7 @@ def cancel(*, booking, by, reason=""):
             "updated_at",
         ]
     )
-    emails.send_booking_cancelled(booking, by=by)
+    emails.send_booking_cancelled(booking, by=by, site_url=site_url)
     refresh_free_slots(booking.specialist)
     return booking
 

@@ -67,6 +67,11 @@ def _manage_url(request):
     )
 
 
+def _site_url(request):
+    """Scheme and host, for the links in the specialist's emails."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
 def _zone_for(request, default):
     """The zone to show times in: the one chosen on the page (?tz= or the
     form's tz), else the one the browser reported, else `default` (the
@@ -140,6 +145,7 @@ def booking_details(request, specialist, start, time_zone):
                 client_ip=client_ip(request),
                 booked_by=request.user if request.user.is_authenticated else None,
                 visitor_time_zone=time_zone,
+                site_url=_site_url(request),
                 **form.booking_fields(),
             )
         except RateLimited as error:
@@ -314,7 +320,10 @@ def manage_cancel(request, token):
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.cancel(
-            booking=booking, by="visitor", reason=form.cleaned_data["reason"]
+            booking=booking,
+            by="visitor",
+            reason=form.cleaned_data["reason"],
+            site_url=_site_url(request),
         )
         messages.success(
             request,
@@ -339,6 +348,7 @@ def manage_reschedule(request, token):
                 booking=booking,
                 start=form.cleaned_data["slot"],
                 manage_url=_manage_url(request)(token),
+                site_url=_site_url(request),
             )
         except services.SlotTaken:
             form.add_error("slot", SLOT_TAKEN)

@@ -104,9 +104,12 @@ def start_conversation(*, user, specialist, attempts=5):
 
 
 def _notify_recipient(conversation, sender_side, now, site_url):
-    """Tells the other side a message is waiting: never the text, and at most
-    once an hour per conversation."""
+    """Tells the other side a message is waiting: never the text, at most
+    once an hour per conversation, and not a specialist who turned these
+    emails off."""
     if sender_side == Conversation.Side.USER:
+        if not conversation.specialist.email_new_messages:
+            return  # turned off on their notifications page
         recipient, field = conversation.specialist.user, "specialist_notified_at"
         # The name the specialist knows the person by in their inbox.
         sender_name = conversation.other_name(recipient)

@@ -98,7 +98,7 @@ class SpecialistAdmin(admin.ModelAdmin):
     @admin.action(description=_("Approve the selected profiles"))
     def approve(self, request, queryset):
         for specialist in queryset:
-            services.approve(specialist=specialist)
+            services.approve(specialist=specialist, request=request)
         count = queryset.count()
         self.message_user(
             request,

@@ -296,6 +296,15 @@ class Specialist(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     is_demo = models.BooleanField(_("demo profile"), default=False, editable=False)
+    # Emails the specialist may turn off. Those about their own bookings
+    # (booked, moved, cancelled, reminded) always go: a missed one is a
+    # visitor left waiting.
+    email_review_updates = models.BooleanField(
+        _("email me about the review of my profile"), default=True
+    )
+    email_new_messages = models.BooleanField(
+        _("email me when a message waits"), default=True
+    )
     # The directory's text search looks only here (SEARCHED_FIELDS and the
     # related names, folded). Kept up to date by save() and by signals.py.
     search_text = models.TextField(blank=True, editable=False)

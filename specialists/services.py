@@ -52,12 +52,21 @@ def submit_for_review(*, specialist):
     return specialist
 
 
-def approve(*, specialist):
+@transaction.atomic
+def approve(*, specialist, request=None):
+    """Publishes the profile and tells its owner, with links to their
+    dashboard and public page (unless they turned review emails off)."""
     specialist.status = Specialist.Status.APPROVED
     specialist.review_note = ""
     specialist.reviewed_at = timezone.now()
     specialist.save(
         update_fields=["status", "review_note", "reviewed_at", "updated_at"]
+    )
+    _tell_owner(
+        specialist,
+        "profile_approved",
+        request,
+        page_link=_absolute(request, specialist.get_absolute_url()),
     )
     return specialist
 
@@ -73,13 +82,30 @@ def request_changes(*, specialist, reason, request=None):
     specialist.save(
         update_fields=["status", "review_note", "reviewed_at", "updated_at"]
     )
-    link = reverse("specialists:dashboard")
-    if request is not None:
-        link = request.build_absolute_uri(link)
+    _tell_owner(specialist, "profile_changes_requested", request, reason=reason)
+    return specialist
+
+
+def _tell_owner(specialist, email, request, **context):
+    """Queues emails/<email>.txt to the profile's owner, with the link to
+    their dashboard, where the review's outcome is shown whether or not they
+    get these emails."""
+    if not specialist.email_review_updates:
+        return
     message = compose(
-        "profile_changes_requested",
-        {"name": specialist.display_name, "reason": reason, "link": link},
+        email,
+        {
+            "name": specialist.display_name,
+            "link": _absolute(request, reverse("specialists:dashboard")),
+            **context,
+        },
         to=[specialist.user.email],
     )
     enqueue(message, about=specialist.user)
-    return specialist
+
+
+def _absolute(request, path):
+    """Links in emails are built from the request that caused them, as
+    everywhere on the site (there is no SITE_URL setting); without one (a
+    call from code) the path alone."""
+    return request.build_absolute_uri(path) if request is not None else path

@@ -42,9 +42,11 @@ def booking():
     )
 
 
-def sent_bodies(mailoutbox, django_capture_on_commit_callbacks, function, *args):
+def sent_bodies(
+    mailoutbox, django_capture_on_commit_callbacks, function, *args, **kwargs
+):
     with django_capture_on_commit_callbacks(execute=True):
-        function(*args)
+        function(*args, **kwargs)
     return {m.to[0].rsplit("<", 1)[-1].rstrip(">"): m.body for m in mailoutbox}
 
 
@@ -57,6 +59,7 @@ def test_confirmation_texts_in_full(
         emails.send_booking_confirmed,
         booking,
         MANAGE_URL,
+        site_url="https://example.org",
     )
 
     assert bodies["sam@example.org"] == (
@@ -85,16 +88,16 @@ def test_confirmation_texts_in_full(
         "Hello Jane Doe,\n\n"
         "A visitor booked a free 30-minute first consultation with you.\n\n"
         "Their contact wishes:\n"
-        "- Please do not leave a voicemail\n"
-        "- Evenings\n\n"
+        "- Please do not leave a voicemail\n\n"
         "When: Tuesday 24 March 2026, 14:00–14:30 (Europe/Berlin, UTC+01:00)\n"
         "Name: Sam & <Alex>\n"
-        "Email: sam@example.org\n"
         "Preferred format: Video\n"
         "By video, with your link: https://meet.example.org/jane?room=1&pin=2\n"
         "Their time zone: Asia/Kolkata\n\n"
-        "Their note:\n"
-        "First line\n\nSecond line\n\n"
+        "Their email address and anything they wrote to you are on your "
+        "consultations page, after you log in: for their privacy, we do not put "
+        "them in emails.\n"
+        f"https://example.org/specialists/me/consultations/#booking-{booking.pk}\n\n"
         "The attached file appointment.ics adds the appointment to your calendar."
         "\n"
     )

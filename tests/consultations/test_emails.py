@@ -92,10 +92,13 @@ def test_confirmation_tells_the_visitor_the_time_in_their_own_zone(booking, sent
     assert "Harassment" not in message.body  # the note is for the specialist only
 
 
-def test_confirmation_gives_the_specialist_the_visitors_details(booking, sent):
-    message = sent(emails.send_booking_confirmed, booking, MANAGE_URL)[
-        "jane@example.com"
-    ]
+def test_confirmation_gives_the_specialist_what_to_prepare_and_a_link(booking, sent):
+    message = sent(
+        emails.send_booking_confirmed,
+        booking,
+        MANAGE_URL,
+        site_url="https://example.org",
+    )["jane@example.com"]
 
     assert (
         message.subject
@@ -105,14 +108,15 @@ def test_confirmation_gives_the_specialist_the_visitors_details(booking, sent):
     for detail in [
         "Tuesday 24 March 2026, 14:00–14:30 (Europe/Berlin, UTC+01:00)",
         "Name: Sam Visitor",
-        "Email: sam@example.org",
         "Preferred format: Video",
-        "Evenings, by email",
-        "Harassment by my manager at work.",
         "Asia/Kolkata",
+        f"https://example.org/specialists/me/consultations/#booking-{booking.pk}",
     ]:
         assert detail in message.body
     assert MANAGE_URL not in message.body  # the visitor's private link
+    # What the visitor wrote, and their address, wait on the page behind a login.
+    for private in ["sam@example.org", "Harassment", "Evenings, by email"]:
+        assert private not in message.body
 
 
 def test_confirmation_calendar_file_is_one_neutral_30_minute_event(booking, sent):

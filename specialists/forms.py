@@ -145,3 +145,35 @@ class RequestChangesForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=2000,
     )
+
+
+class EmailPreferencesForm(forms.ModelForm):
+    """The emails a specialist may turn off (those about their bookings
+    always go)."""
+
+    class Meta:
+        model = Specialist
+        fields = ["email_review_updates", "email_new_messages"]
+        labels = {
+            "email_review_updates": _("Review of my profile"),
+            "email_new_messages": _("New messages"),
+        }
+        help_texts = {
+            "email_review_updates": _(
+                "When our team approves your profile or asks for changes. "
+                "Your dashboard always shows where the review stands."
+            ),
+            "email_new_messages": _(
+                "When someone writes to you: at most one email an hour for each "
+                "conversation, never with the message's text."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, label_suffix="", **kwargs)  # a box, not a field
+
+    def save(self, commit=True):
+        # These fields only: a change of settings is not a change of the
+        # profile (its updated_at dates the public page).
+        self.instance.save(update_fields=self._meta.fields)
+        return self.instance

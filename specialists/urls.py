@@ -10,5 +10,6 @@ urlpatterns = [
     path("me/", views.dashboard, name="dashboard"),
     path("me/edit/", views.edit_profile, name="edit"),
     path("me/submit/", views.submit_profile, name="submit"),
+    path("me/notifications/", views.notifications, name="notifications"),
     path("<slug:slug>/", views.profile, name="detail"),
 ]

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from accounts.gating import account_required
 
 from . import services
-from .forms import SpecialistForm
+from .forms import EmailPreferencesForm, SpecialistForm
 from .models import Specialist
 from .ownership import own_specialist
 
@@ -63,6 +63,22 @@ def dashboard(request):
         "specialists/dashboard.html",
         {"specialist": specialist, "section": "dashboard"},
     )
+
+
+@account_required("specialist_profile")
+def notifications(request):
+    """The emails the specialist gets: those about bookings always, the
+    others as they choose."""
+    specialist = own_specialist(request)
+    # Not `request.POST or None`: with every box unticked the POST may be empty.
+    data = request.POST if request.method == "POST" else None
+    form = EmailPreferencesForm(data, instance=specialist)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("Your email settings have been saved."))
+        return redirect("specialists:notifications")
+    context = {"form": form, "specialist": specialist, "section": "specialists"}
+    return render(request, "specialists/notifications.html", context)
 
 
 @require_POST

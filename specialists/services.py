@@ -55,13 +55,17 @@ def submit_for_review(*, specialist):
 @transaction.atomic
 def approve(*, specialist, request=None):
     """Publishes the profile and tells its owner, with links to their
-    dashboard and public page (unless they turned review emails off)."""
+    dashboard and public page (unless they turned review emails off, or it
+    was approved already)."""
+    was_approved = specialist.status == Specialist.Status.APPROVED
     specialist.status = Specialist.Status.APPROVED
     specialist.review_note = ""
     specialist.reviewed_at = timezone.now()
     specialist.save(
         update_fields=["status", "review_note", "reviewed_at", "updated_at"]
     )
+    if was_approved:
+        return specialist
     _tell_owner(
         specialist,
         "profile_approved",

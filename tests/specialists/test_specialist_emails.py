@@ -78,6 +78,14 @@ def test_approval_queues_an_email_with_links_to_the_dashboard_and_public_page(
     assert message.sent_at is None  # waits for the commit, like every email
 
 
+def test_approving_a_profile_that_is_public_already_sends_nothing(
+    admin_client, specialist
+):
+    admin_client.post(ADMIN, {"action": "approve", "_selected_action": [specialist.pk]})
+
+    assert queued_to("rowan@example.org") == []
+
+
 def test_changes_requested_email_gives_the_reason_and_the_dashboard_link(
     admin_client, specialist
 ):

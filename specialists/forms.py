@@ -175,5 +175,6 @@ class EmailPreferencesForm(forms.ModelForm):
     def save(self, commit=True):
         # These fields only: a change of settings is not a change of the
         # profile (its updated_at dates the public page).
-        self.instance.save(update_fields=self._meta.fields)
+        if commit:
+            self.instance.save(update_fields=self._meta.fields)
         return self.instance

@@ -79,3 +79,9 @@ def test_a_specialist_changes_only_their_own_settings(owner_client):
 
     other.refresh_from_db()
     assert other.email_review_updates and other.email_new_messages
+
+
+def test_the_dashboard_links_to_the_page(owner_client):
+    page = parse_html(owner_client.get("/specialists/me/").content)
+
+    assert page.find("a", href=URL).text == "Email notifications"

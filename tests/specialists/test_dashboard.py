@@ -82,6 +82,7 @@ def test_a_draft_can_be_submitted_edited_and_previewed(owner_client):
     assert links(profile) == {
         "Edit profile": "/specialists/me/edit/",
         "Preview your page": specialist.get_absolute_url(),
+        "Email notifications": "/specialists/me/notifications/",
     }
 
 
@@ -123,6 +124,7 @@ def test_an_approved_profile_links_to_its_public_page(owner_client):
     assert links(profile) == {
         "Edit profile": "/specialists/me/edit/",
         "View public page": specialist.get_absolute_url(),
+        "Email notifications": "/specialists/me/notifications/",
     }
 
 

@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "consultations",
     "specialists",
     "pages",
-    "django.contrib.admin",
+    "config.apps.AdminConfig",  # django.contrib.admin, with our AdminSite
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.db import models
 from markdownx.models import MarkdownxField
-from markdownx.widgets import AdminMarkdownxWidget
 from simple_history.admin import SimpleHistoryAdmin
+
+from core.widgets import AdminMarkdownWidget
 
 from .models import Article, Reference
 
@@ -34,7 +35,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics"]
     date_hierarchy = "published_at"
-    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownWidget}}
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "topics"]}),
         ("Publication", {"fields": ["status", "published_at"]}),

@@ -4,9 +4,9 @@ from django.db import models
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from markdownx.widgets import AdminMarkdownxWidget
 
 from core.timezones import TimeZoneField
+from core.widgets import AdminMarkdownWidget
 
 from . import services
 from .forms import RequestChangesForm
@@ -35,7 +35,7 @@ class SpecialistAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     filter_horizontal = ["topics", "approaches", "languages"]
     readonly_fields = ["submitted_at", "reviewed_at", "created_at", "updated_at"]
-    formfield_overrides = {models.TextField: {"widget": AdminMarkdownxWidget}}
+    formfield_overrides = {models.TextField: {"widget": AdminMarkdownWidget}}
     actions = ["approve", "request_changes", "mark_verified"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

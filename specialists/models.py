@@ -198,6 +198,9 @@ class Specialist(models.Model):
     # What the directory's text search covers, besides the names of the
     # profile's topics, approaches and languages.
     SEARCHED_FIELDS = ("display_name", "headline", "bio", "city", "country")
+    # What approve() records besides the reviewed fields: what the directory
+    # shows next to them, so staff see every change to who-does-what.
+    SNAPSHOT_RELATED = ("topics", "approaches", "languages")
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="specialist"
@@ -293,6 +296,11 @@ class Specialist(models.Model):
     review_note = models.TextField(_("what to change"), blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    # The profile as staff last approved it (review_snapshot()), so that a
+    # re-submitted profile shows what changed since. Empty: never approved.
+    approved_snapshot = models.JSONField(
+        _("as last approved"), default=dict, blank=True, editable=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     is_demo = models.BooleanField(_("demo profile"), default=False, editable=False)
@@ -418,6 +426,25 @@ class Specialist(models.Model):
     def submit_for_review(self):
         self.status = self.Status.PENDING
         self.submitted_at = timezone.now()
+
+    def review_snapshot(self):
+        """The reviewed fields and related names, as plain JSON values."""
+        snapshot = {name: getattr(self, name) for name in self.REVIEWED_FIELDS}
+        snapshot["photo"] = self.photo.name or ""
+        for name in self.SNAPSHOT_RELATED:
+            snapshot[name] = sorted(item.name for item in getattr(self, name).all())
+        return snapshot
+
+
+class SpecialistReview(Specialist):
+    """The review queue in the admin: the same rows, a list of its own.
+    No permissions of its own either: reviewing is changing a Specialist."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("profile to review")
+        verbose_name_plural = _("profiles to review")
+        default_permissions = ()
 
 
 class FreeSlotQuerySet(models.QuerySet):

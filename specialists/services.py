@@ -61,8 +61,15 @@ def approve(*, specialist, request=None):
     specialist.status = Specialist.Status.APPROVED
     specialist.review_note = ""
     specialist.reviewed_at = timezone.now()
+    specialist.approved_snapshot = specialist.review_snapshot()
     specialist.save(
-        update_fields=["status", "review_note", "reviewed_at", "updated_at"]
+        update_fields=[
+            "status",
+            "review_note",
+            "reviewed_at",
+            "approved_snapshot",
+            "updated_at",
+        ]
     )
     if was_approved:
         return specialist

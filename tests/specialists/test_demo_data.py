@@ -17,6 +17,7 @@ from pages.management.commands.load_demo_data import (
     DEMO_SPECIALIST_EMAIL,
     DEMO_STAFF_EMAIL,
     DEMOS,
+    REVIEW_DEMOS,
 )
 from specialists.models import Approach, Language, Specialist
 from specialists.photos import thumbnail_names
@@ -88,7 +89,8 @@ def test_creates_about_twelve_approved_demo_specialists_with_photos(
 ):
     load_demo_data()
 
-    demos = Specialist.objects.filter(is_demo=True)
+    # Besides the few waiting in the review queue (tested below).
+    demos = Specialist.objects.filter(is_demo=True).exclude(status="pending")
     assert demos.count() == 12
     assert set(demos.values_list("status", flat=True)) == {"approved"}
     for specialist in demos:
@@ -283,7 +285,7 @@ def test_force_loads_even_when_debug_is_off(settings, db):
 
     load_demo_data("--force")
 
-    assert Specialist.objects.filter(is_demo=True).count() == 12
+    assert Specialist.objects.filter(is_demo=True).count() == 14
 
 
 def test_remove_deletes_the_demo_users_profiles_and_photos(
@@ -292,7 +294,7 @@ def test_remove_deletes_the_demo_users_profiles_and_photos(
     load_demo_data()
     real = make_user()
     photos = list(settings.MEDIA_ROOT.rglob("*.jpg"))
-    assert len(photos) == 12 * 7  # each with its six thumbnails
+    assert len(photos) == 14 * 7  # each with its six thumbnails
 
     with django_capture_on_commit_callbacks(execute=True):
         output = load_demo_data("--remove")
@@ -300,7 +302,7 @@ def test_remove_deletes_the_demo_users_profiles_and_photos(
     assert not Specialist.objects.exists()
     assert list(User.objects.all()) == [real]
     assert not any(path.exists() for path in photos)
-    assert "12 demo specialists removed." in output
+    assert "14 demo specialists removed." in output
     assert not Booking.objects.exists()
     # The shared reference data stays: real profiles may use it.
     assert Topic.objects.filter(slug="stalking").exists()
@@ -311,7 +313,7 @@ def test_remove_dry_run_deletes_nothing(debug_on):
 
     output = load_demo_data("--remove", "--dry-run")
 
-    assert Specialist.objects.filter(is_demo=True).count() == 12
+    assert Specialist.objects.filter(is_demo=True).count() == 14
     assert "Would delete Ada Example (demo-1@example.invalid)" in output
 
 
@@ -388,3 +390,42 @@ def test_the_demo_logins_are_where_a_newcomer_looks(settings):
         assert DEMO_SPECIALIST_EMAIL in text
         assert DEMO_STAFF_EMAIL in text
         assert DEMO_PASSWORD in text
+
+
+def test_the_review_queue_has_a_new_and_a_resubmitted_demo_profile(
+    debug_on, admin_client
+):
+    load_demo_data()
+
+    queue = admin_client.get("/admin/specialists/specialistreview/").content.decode()
+    rows = parse_html(queue).find("table", id="result_list").find_all("tr")[1:]
+    assert [
+        (row.find("th").text.strip(), row.find("td", class_="field-kind").text)
+        for row in rows
+    ] == [("Noor Newcomer", "New profile"), ("Eden Edited", "Re-submitted")]
+    edited = Specialist.objects.get(display_name="Eden Edited")
+    page = admin_client.get(f"/admin/specialists/specialistreview/{edited.pk}/change/")
+    diff = parse_html(page.content.decode()).find("table", class_="review-diff")
+    assert [th.text for th in diff.find("tbody").find_all("th")] == [
+        "Headline",
+        "About you",
+    ]
+
+
+def test_demo_profiles_decided_on_wait_for_review_again_on_the_next_run(debug_on):
+    load_demo_data()
+    waiting = Specialist.objects.filter(status="pending", is_demo=True)
+    for specialist in waiting:
+        specialist.status = Specialist.Status.APPROVED
+        specialist.save()
+
+    output = load_demo_data()
+
+    assert sorted(waiting.values_list("display_name", flat=True)) == sorted(
+        demo.name for demo in REVIEW_DEMOS
+    )
+    assert "2 demo profiles put in the review queue, 0 already there." in output
+    assert (
+        Specialist.objects.get(display_name="Eden Edited").approved_snapshot["headline"]
+        == "Psychologist"
+    )

@@ -45,6 +45,7 @@ from consultations.models import Availability, Booking, WeeklyWindow
 from core.models import Topic
 from messaging.models import Conversation, Message
 from messaging.services import start_conversation
+from specialists import services as specialist_services
 from specialists.models import Approach, Language, Specialist
 
 TOPICS = [
@@ -171,6 +172,21 @@ DEMOS = [
          bookings=("no_show",)),
 ]  # fmt: skip
 
+# Two more, waiting in the admin's review queue ("Profiles to review") so that
+# staff can try it: one submitted for the first time, and one approved, then
+# edited (headline and bio), which shows what changed since the approval.
+REVIEW_DEMOS = [
+    Demo("Noor Newcomer", "Counsellor", "Vienna", "AT", "Europe/Vienna",
+         ("de", "en"), ("Workplace bullying",), ("Person-centred",), ("video",)),
+    Demo("Eden Edited", "Psychologist", "Dublin", "IE", "Europe/Dublin",
+         ("en",), ("Online harassment", "Anxiety"), ("CBT",), ("video",)),
+]  # fmt: skip
+EDITED_HEADLINE = "Psychologist and trauma therapist"
+EDITED_BIO = """
+Since the last review, {name} also offers EMDR for trauma that followed online
+harassment.
+"""
+
 # The people who "booked": invented, at example.org (RFC 2606), which no one
 # can register; the note says what they are to anyone reading the dashboard.
 VISITORS = [
@@ -214,7 +230,7 @@ def demo_email(number):
 
 
 def demo_emails():
-    return [demo_email(n) for n in range(1, len(DEMOS) + 1)]
+    return [demo_email(n) for n in range(1, len(DEMOS) + len(REVIEW_DEMOS) + 1)]
 
 
 # The demo logins: other code (tests, demos) uses these names, not the values.
@@ -462,12 +478,14 @@ class Command(BaseCommand):
         "On every run, the demo profiles' weekly hours are set again and their "
         f"demo bookings (visitors at example.org, note {DEMO_NOTE!r}) are deleted "
         "and booked again from the current free slots, so the fully booked ones "
-        "stay full and the others keep free times. Refuses to run with DEBUG "
-        "off unless --force is given. The first demo specialist also gets "
+        "stay full and the others keep free times. The first demo specialist also gets "
         f"{len(DEMO_CONVERSATIONS)} conversations from demo visitors "
         "(demo-visitor-N@example.invalid), written once and then left alone. "
-        "--remove deletes the demo users, their profiles, hours, bookings and "
-        "conversations."
+        f"{len(REVIEW_DEMOS)} more demo profiles wait in the admin's review "
+        "queue: one new, one approved then edited; if staff decided on them, "
+        "the next run queues them again. Refuses to run with DEBUG "
+        "off unless --force is given. --remove deletes the demo users, their "
+        "profiles, hours, bookings and conversations."
     )
 
     def add_arguments(self, parser):
@@ -540,6 +558,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{created} demo specialists created, {len(DEMOS) - created} already there."
         )
+        self.fill_review_queue(topics, approaches, languages)
         # One "now" for the whole run: the bookings fit together.
         now = timezone.now()
         booked = 0
@@ -563,6 +582,61 @@ class Command(BaseCommand):
             f"{started} demo conversations started with {specialist.display_name}."
         )
 
+    def fill_review_queue(self, topics, approaches, languages):
+        """Puts the REVIEW_DEMOS in the review queue, creating them the first
+        time. Those already waiting are left alone (a rerun changes nothing);
+        those staff approved or sent back are queued again."""
+        queued = 0
+        for number, demo in enumerate(REVIEW_DEMOS, start=len(DEMOS) + 1):
+            email = demo_email(number)
+            user = User.objects.filter(email=email).first()
+            if user and hasattr(user, "specialist"):
+                specialist = user.specialist
+                if not specialist.is_demo:
+                    self.stderr.write(f"Skipped {email}: it has a real profile.")
+                    continue
+                if specialist.status == Specialist.Status.PENDING:
+                    continue
+            else:
+                if user is None:
+                    user = User.objects.create_user(
+                        email, password=None, name=demo.name
+                    )
+                specialist = self.create_specialist(user, demo, number)
+                specialist.topics.set([topics[name] for name in demo.topics])
+                specialist.approaches.set(
+                    [approaches[name] for name in demo.approaches]
+                )
+                specialist.languages.set([languages[code] for code in demo.languages])
+            now = timezone.now()
+            specialist.headline = demo.headline
+            specialist.bio = self.demo_bio(demo)
+            if demo is REVIEW_DEMOS[0]:  # new: never approved, waiting two days
+                specialist.approved_snapshot = {}
+                specialist.reviewed_at = None
+                specialist.submit_for_review()
+                specialist.submitted_at = now - timedelta(days=2)
+            else:  # approved as created, then edited
+                specialist_services.approve(specialist=specialist)
+                specialist.headline = EDITED_HEADLINE
+                specialist.bio += EDITED_BIO.format(name=demo.name)
+                specialist.submit_for_review()
+            specialist.save()
+            queued += 1
+            self.stdout.write(f"Queued {specialist.display_name} ({email}) for review")
+        self.stdout.write(
+            f"{queued} demo profiles put in the review queue, "
+            f"{len(REVIEW_DEMOS) - queued} already there."
+        )
+
+    def demo_bio(self, demo):
+        return BIO.format(
+            name=demo.name,
+            headline_lower=demo.headline.lower(),
+            topics_lower=" and ".join(t.lower() for t in demo.topics),
+            approaches=" and ".join(demo.approaches),
+        )
+
     def create_specialist(self, user, demo, number):
         now = timezone.now()
         specialist = Specialist(
@@ -570,12 +644,7 @@ class Command(BaseCommand):
             slug=free_slug(demo.name),
             display_name=demo.name,
             headline=demo.headline,
-            bio=BIO.format(
-                name=demo.name,
-                headline_lower=demo.headline.lower(),
-                topics_lower=" and ".join(t.lower() for t in demo.topics),
-                approaches=" and ".join(demo.approaches),
-            ),
+            bio=self.demo_bio(demo),
             offers_video="video" in demo.formats,
             offers_phone="phone" in demo.formats,
             offers_in_person="in_person" in demo.formats,

@@ -23,13 +23,14 @@ _WORD_BOUNDARY = re.compile(r"(?<=\s)(?=\S)")
 class Change:
     """One field that differs. `kind` is "text", "list" or "photo"; for text
     and lists, before and after are [(is_changed, piece), ...]; for a photo,
-    the image's URL, or "" when there is none (or the file is gone)."""
+    the image's URL, "" when there is none, or None when its file is gone
+    (a replaced photo may be deleted from storage)."""
 
     name: str
     label: str
     kind: str
-    before: list | str = field(default_factory=list)
-    after: list | str = field(default_factory=list)
+    before: list | str | None = field(default_factory=list)
+    after: list | str | None = field(default_factory=list)
 
 
 def changes_since_approval(specialist):
@@ -83,7 +84,7 @@ def _append(pieces, changed, text):
 
 
 def photo_url(name):
-    storage = Specialist._meta.get_field("photo").storage
-    if not name or not storage.exists(name):
+    if not name:
         return ""
-    return storage.url(name)
+    storage = Specialist._meta.get_field("photo").storage
+    return storage.url(name) if storage.exists(name) else None

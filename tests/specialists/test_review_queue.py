@@ -190,6 +190,22 @@ def test_a_resubmitted_photo_shows_both_pictures(admin_client, db, settings, tmp
     assert after.attrs["src"] == "/media/specialists/new.jpg"
 
 
+def test_a_photo_whose_file_is_gone_says_so(admin_client, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    specialist = make_specialist(display_name="Rowan Example")
+    services.approve(specialist=specialist)
+    specialist.photo.save("new.jpg", ContentFile(b"new"), save=False)
+    specialist.approved_snapshot["photo"] = "specialists/deleted.jpg"
+    specialist.submit_for_review()
+    specialist.save()
+
+    page = parse_html(admin_client.get(change_page(specialist)).content.decode())
+
+    before, after = page.find("tr", class_="review-diff-photo").find_all("td")
+    assert before.text.strip() == "The file is no longer stored."
+    assert after.find("img").attrs["src"] == "/media/specialists/new.jpg"
+
+
 def test_a_long_bio_is_shown_in_full(admin_client, db):
     long_bio = " ".join(f"word{n}" for n in range(800))[:5000]
     specialist = resubmitted(bio=long_bio)

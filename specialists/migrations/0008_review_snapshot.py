@@ -23,7 +23,7 @@ def snapshot_approved_profiles(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('specialists', '0006_meeting_details'),
+        ('specialists', '0007_email_preferences'),
     ]
 
     operations = [

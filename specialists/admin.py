@@ -275,7 +275,7 @@ class SpecialistReviewAdmin(SpecialistAdmin):
         specialist = self._queued(request, object_id)
         if specialist is None:
             return redirect(self._queue_url())
-        services.approve(specialist=specialist)
+        services.approve(specialist=specialist, request=request)
         self.message_user(
             request,
             _("%(name)s approved: the profile is public.")

@@ -12,7 +12,7 @@ from core.models import Topic
 from outbox.models import OutboxMessage
 from specialists import services
 from specialists.models import Specialist
-from tests.factories import make_specialist, make_staff, make_user
+from tests.factories import jpeg_bytes, make_specialist, make_staff, make_user
 from tests.html import parse_html
 
 QUEUE = "/admin/specialists/specialistreview/"
@@ -176,9 +176,9 @@ def test_the_changes_are_escaped(admin_client, db):
 def test_a_resubmitted_photo_shows_both_pictures(admin_client, db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     specialist = make_specialist(display_name="Rowan Example")
-    specialist.photo.save("old.jpg", ContentFile(b"old"), save=True)
+    specialist.photo.save("old.jpg", ContentFile(jpeg_bytes()), save=True)
     services.approve(specialist=specialist)
-    specialist.photo.save("new.jpg", ContentFile(b"new"), save=False)
+    specialist.photo.save("new.jpg", ContentFile(jpeg_bytes()), save=False)
     specialist.submit_for_review()
     specialist.save()
 
@@ -194,7 +194,7 @@ def test_a_photo_whose_file_is_gone_says_so(admin_client, db, settings, tmp_path
     settings.MEDIA_ROOT = tmp_path
     specialist = make_specialist(display_name="Rowan Example")
     services.approve(specialist=specialist)
-    specialist.photo.save("new.jpg", ContentFile(b"new"), save=False)
+    specialist.photo.save("new.jpg", ContentFile(jpeg_bytes()), save=False)
     specialist.approved_snapshot["photo"] = "specialists/deleted.jpg"
     specialist.submit_for_review()
     specialist.save()
@@ -243,6 +243,19 @@ def test_staff_approve_from_the_profile_page(admin_client, db, client):
     # The approved state is the new "before".
     assert specialist.approved_snapshot["headline"] == "Trauma therapist"
     assert client.get(specialist.get_absolute_url()).status_code == 200
+
+
+def test_approving_from_the_profile_page_emails_absolute_links(
+    admin_client, db, mailoutbox, django_capture_on_commit_callbacks
+):
+    specialist = queued("Rowan", waited_days=1, user=make_user(email="r@example.org"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(f"{QUEUE}{specialist.pk}/approve/")
+
+    [email] = [message for message in mailoutbox if message.to == ["r@example.org"]]
+    assert "http://testserver/specialists/me/" in email.body
+    assert f"http://testserver{specialist.get_absolute_url()}" in email.body
 
 
 def test_staff_request_changes_from_the_profile_page(

@@ -50,6 +50,18 @@ def media_root(settings, tmp_path):
     return root
 
 
+@pytest.fixture
+def check_page(check_page):
+    """axe on the page once it has loaded: a click that navigates returns
+    before the new page's stylesheet is in, and axe must see the page styled."""
+
+    def check(page, javascript):
+        page.wait_for_load_state("load")
+        return check_page(page, javascript)
+
+    return check
+
+
 def emails_to(mailoutbox, address):
     return [m for m in mailoutbox if any(address in to for to in m.to)]
 
@@ -164,6 +176,7 @@ def subscribe_to_the_calendar(page, live_server, check_page):
     page.get_by_role("region", name="Consultations").get_by_role(
         "link", name="In your own calendar"
     ).click()
+    expect(page).to_have_url(f"{live_server.url}/specialists/me/calendar/")
     check_page(page, javascript=True)
     page.get_by_role("button", name="Make my calendar address").click()
     address = page.get_by_label("Calendar address").input_value()
@@ -185,6 +198,9 @@ def book_as_a_visitor(new_page, live_server, check_page, viewport):
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Rowan Example")
     check_page(visitor, javascript=True)
     visitor.get_by_role("link", name="Book a free consultation").first.click()
+    expect(visitor.get_by_role("heading", level=1)).to_have_text(
+        "Book a free consultation with Rowan Example"
+    )
     check_page(visitor, javascript=True)
     visitor.locator(".slot").first.click()
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Your details")

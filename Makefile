@@ -20,6 +20,7 @@ run: venv
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_content
+	$(BIN)/python manage.py load_helplines
 	$(BIN)/python manage.py load_demo_data
 	$(BIN)/python manage.py refresh_free_slots
 	@echo ""

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "articles",
     "contact",
+    "helplines",
     "messaging",
     "outbox",
     "questions",

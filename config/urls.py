@@ -57,6 +57,7 @@ urlpatterns = [
     path("specialists/", include("specialists.urls")),
     path("contact/", include("contact.urls")),
     path("questions/", include("questions.urls")),
+    path("help-now/", include("helplines.urls")),
     # allauth shows the authenticator QR code as a data: image: allowed here only.
     path(
         "accounts/2fa/totp/activate/",

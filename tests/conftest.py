@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from articles import pagecache
 from articles.models import Article
+from helplines import country as helplines_country
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +28,8 @@ def fast_password_hasher(settings):
 @pytest.fixture(autouse=True)
 def empty_page_cache():
     pagecache.clear()
+    # Help now's list of country codes: each test has its own countries.
+    helplines_country.forget_codes()
 
 
 @pytest.fixture

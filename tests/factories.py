@@ -13,6 +13,7 @@ from PIL import Image
 from accounts.models import User
 from articles.models import Article, Reference
 from contact.models import ContactMessage
+from helplines.models import Country, Line
 
 _counter = itertools.count(1)
 
@@ -207,3 +208,33 @@ def make_email(**overrides):
     message = EmailMessage(**fields)
     message.attach("appointment.ics", ICS, "text/calendar; method=REQUEST")
     return message
+
+
+def make_country(code="GB", **overrides):
+    fields = {
+        "code": code,
+        "emergency_number": "999",
+        "emergency_source_url": "https://example.org/emergency",
+        "last_checked": timezone.localdate(),
+    }
+    fields.update(overrides)
+    return Country.objects.create(**fields)
+
+
+def make_line(country=None, **overrides):
+    n = next(_counter)
+    fields = {
+        "country": country,
+        "key": f"line-{n}",
+        "kind": Line.Kind.CRISIS,
+        "name": f"Line {n}",
+        "purpose": "Someone to talk to.",
+        "phone": f"0800 {n:03d} 000",
+        "hours": "24 hours, every day",
+        "cost": "Free",
+        "source_url": "https://example.org/source",
+        "last_checked": timezone.localdate(),
+        "position": n,
+    }
+    fields.update(overrides)
+    return Line.objects.create(**fields)

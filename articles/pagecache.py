@@ -12,6 +12,15 @@ The page also lists specialists whose topics match the article, which change
 without the article changing: a kept page is therefore rendered again after
 ARTICLE_PAGE_MAX_AGE seconds (5 minutes) at the latest.
 
+It ends with the "If you are in danger now" block, whose numbers depend on the
+reader's country (their choice in a cookie, else their browser's language; see
+helplines/country.py). A page is therefore kept per country as well: the key
+holds the country the block was rendered for, which the block records on the
+request, and a request is looked up under the country it resolves to. Country
+codes are a short, known list, so this multiplies the kept pages by at most
+the number of countries we have, never by whatever a header says. An admin's
+edit of a line shows within ARTICLE_PAGE_MAX_AGE, like the specialists.
+
 Only visitors without a session or messages cookie are served from here, and
 only responses that set no cookie and asked for no CSRF token are kept, so
 nothing personal is ever stored or shown. Staff always have a session, so draft
@@ -31,12 +40,13 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from core.models import Topic
+from helplines.country import choose as reader_country
 
 from .models import Article, Reference
 
 ARTICLE_PATH = re.compile(r"^/articles/(?P<slug>[-a-zA-Z0-9_]+)/$")
 MAX_PAGES = 500
-_pages = {}  # (scheme, host, slug) -> (version, headers, body, stored_at)
+_pages = {}  # (scheme, host, slug, country) -> (version, headers, body, stored_at)
 
 _fields = {
     name: Article._meta.get_field(name).column
@@ -96,8 +106,8 @@ class ArticlePageCacheMiddleware:
         match = ARTICLE_PATH.match(request.path_info)
         if match is None or not _is_shareable(request):
             return self.get_response(request)
-        key = (request.scheme, request.get_host(), match["slug"])
-        cached = _pages.get(key)
+        where = (request.scheme, request.get_host(), match["slug"])
+        cached = _pages.get((*where, reader_country(request).code))
         if (
             cached is not None
             and time.monotonic() - cached[3] < settings.ARTICLE_PAGE_MAX_AGE
@@ -119,7 +129,9 @@ class ArticlePageCacheMiddleware:
         ):
             if len(_pages) >= MAX_PAGES:
                 _pages.pop(next(iter(_pages)))
-            _pages[key] = (
+            # Kept under the country the page was rendered for.
+            country = getattr(request, "helpnow_country", "")
+            _pages[(*where, country)] = (
                 version,
                 dict(response.items()),
                 response.content,

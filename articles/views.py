@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from markdownx.views import ImageUploadView
 
@@ -42,7 +43,10 @@ def article_detail(request, slug):
         "json_ld": article_json_ld(article, url),
         "section": "articles",
     }
-    return render(request, "articles/article_detail.html", context)
+    response = render(request, "articles/article_detail.html", context)
+    # The "If you are in danger now" block follows the reader's country.
+    patch_vary_headers(response, ["Cookie", "Accept-Language"])
+    return response
 
 
 def article_json_ld(article, url):

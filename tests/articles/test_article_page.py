@@ -192,6 +192,7 @@ def test_home_page_features_the_latest_article(client, seed_article):
 def test_article_page_lists_matching_specialists_featured_first_in_4_queries(
     client, seed_article, django_assert_max_num_queries
 ):
+    from helplines.country import available_codes
     from specialists.models import Specialist
     from tests.factories import make_bookable_specialist, make_user
 
@@ -217,6 +218,8 @@ def test_article_page_lists_matching_specialists_featured_first_in_4_queries(
         user=make_user(), slug="drafty", display_name="Drafty", headline="x"
     ).topics.add(topic)
 
+    # Help now's list of countries is read once a minute per process, not per page.
+    available_codes()
     with django_assert_max_num_queries(4):
         response = client.get(URL)
 

@@ -1,9 +1,16 @@
 """The "If you are in danger now" block, where distress is likely."""
 
 import pytest
+from django.core.cache import cache
 
 from helplines.models import Line
-from tests.factories import make_country, make_line
+from tests.consultations.test_booking import (  # noqa: F401 (fixture)
+    booking_data,
+    first_free_slot,
+    specialist,
+)
+from tests.factories import make_country, make_line, make_question, make_verified_user
+from tests.messaging.test_messages import client_for, people, send  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +63,6 @@ def test_free_consultation_page_says_it_is_not_an_emergency_service(client, uk):
 
 
 def test_question_form_shows_the_block(client, uk):
-    from tests.factories import make_verified_user
-
     client.force_login(make_verified_user())
     response = client.get("/questions/ask/", HTTP_ACCEPT_LANGUAGE="en-GB")
     assert response.status_code == 200
@@ -78,3 +83,35 @@ def test_block_costs_at_most_two_queries(client, uk, django_assert_max_num_queri
         client.get("/consultations/free/")
     with django_assert_max_num_queries(len(without) + 2):
         client.get("/consultations/free/", HTTP_ACCEPT_LANGUAGE="en-GB")
+
+
+def test_the_block_is_under_a_question_the_reader_asked_only(client, uk):
+    question = make_question()
+    url = f"/questions/{question.pk}/"
+    client.force_login(question.author)
+    assert 'href="tel:999"' in block(
+        client.get(url, HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+    )
+    client.force_login(make_verified_user())
+    assert "danger-now" not in client.get(url).content.decode()
+
+
+def test_the_block_is_under_the_messages_the_person_sent(uk, people):  # noqa: F811
+    person = client_for(people["person"])
+    url = send(person, "Hello")["Location"]
+    html = person.get(url, HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+    assert 'href="tel:999"' in block(html)
+    # The specialist's side of the thread is not where the person in distress is.
+    their_specialist = client_for(people["specialist"].user)
+    assert "danger-now" not in their_specialist.get(url).content.decode()
+
+
+def test_booking_confirmation_shows_the_block(client, uk, specialist):  # noqa: F811
+    cache.clear()  # booking rate limits live in the database cache
+    slot = first_free_slot(specialist)
+    client.post("/specialists/rowan/book/", booking_data(slot))
+    html = client.get(
+        "/consultations/booked/", HTTP_ACCEPT_LANGUAGE="en-GB"
+    ).content.decode()
+    assert "It is not an emergency service." in html
+    assert 'href="tel:999"' in block(html)

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -39,6 +40,7 @@ def mark_checked(modeladmin, request, queryset):
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["__str__", "code", "emergency_number", "last_checked", check_due]
     list_filter = [DueForCheckFilter]
     search_fields = ["code", "emergency_number"]
@@ -47,6 +49,7 @@ class CountryAdmin(admin.ModelAdmin):
 
 @admin.register(Line)
 class LineAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "name",
         "country",

@@ -26,7 +26,7 @@ def uk():
 
 
 def block(html):
-    start = html.index('<aside class="cta danger-now"')
+    start = html.index('<aside class="danger-now"')
     return html[start : html.index("</aside>", start)]
 
 

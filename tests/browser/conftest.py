@@ -243,6 +243,9 @@ def axe():
     engine = Axe()
 
     def check(page):
+        # A click that navigates returns before the new page has loaded: axe
+        # must see the page with its stylesheet, or every link is "too small".
+        page.wait_for_load_state("load")
         results = engine.run(page, options=AXE_OPTIONS)
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
         return results

@@ -50,18 +50,6 @@ def media_root(settings, tmp_path):
     return root
 
 
-@pytest.fixture
-def check_page(check_page):
-    """axe on the page once it has loaded: a click that navigates returns
-    before the new page's stylesheet is in, and axe must see the page styled."""
-
-    def check(page, javascript):
-        page.wait_for_load_state("load")
-        return check_page(page, javascript)
-
-    return check
-
-
 def emails_to(mailoutbox, address):
     return [m for m in mailoutbox if any(address in to for to in m.to)]
 

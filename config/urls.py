@@ -1,7 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from allauth.mfa.totp.views import activate_totp
-from csp.constants import SELF
-from csp.decorators import csp_update
+from csp.constants import NONE, SELF
+from csp.decorators import csp, csp_update
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
@@ -18,6 +18,18 @@ from questions.sitemaps import QuestionSitemap
 from specialists.sitemaps import SpecialistSitemap
 
 
+# An uploaded file is never a page: were one ever taken for HTML or SVG, it
+# could run nothing, load nothing and reach no form or frame.
+@csp(
+    {
+        "default-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [NONE],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "sandbox": True,
+    }
+)
 def serve_media(request, path):
     # Read MEDIA_ROOT per request, so a changed setting (tests) is honoured.
     return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -23,7 +23,6 @@ from bench.prodsite import (
     fetch,
     gunicorn_server,
     manage,
-    prepare_site,
     production_env,
 )
 
@@ -87,11 +86,6 @@ def test_deploy_check_finds_no_issues_with_production_settings(tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    return prepare_site(tmp_path_factory.mktemp("production-site"))
 
 
 @pytest.fixture(scope="module")

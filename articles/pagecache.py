@@ -23,7 +23,11 @@ edit of a line shows within ARTICLE_PAGE_MAX_AGE, like the specialists.
 
 Only visitors without a session or messages cookie are served from here, and
 only responses that set no cookie and asked for no CSRF token are kept, so
-nothing personal is ever stored or shown. Staff always have a session, so draft
+nothing personal is ever stored or shown. A request with a query string is
+neither served from here nor kept: the page carries the address it was asked
+for (the Log in and Sign up links' `next`), and one visitor's query string
+must never reach everyone else's page. A link with a query string (a campaign
+tag, a typo) costs a render, nothing more. Staff always have a session, so draft
 previews never come from here.
 """
 
@@ -93,6 +97,7 @@ def clear():
 def _is_shareable(request):
     return (
         request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and CookieStorage.cookie_name not in request.COOKIES
     )

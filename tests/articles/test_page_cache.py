@@ -122,3 +122,28 @@ def test_a_kept_page_is_rendered_again_after_its_max_age(
         client.get(URL)
 
     assert len(queries) > 1
+
+
+def test_one_visitors_query_string_never_reaches_anothers_page(client, seed_article):
+    client.get(f"{URL}?msg=only-for-this-visitor")
+
+    page = client.get(URL).content.decode()
+
+    assert "only-for-this-visitor" not in page
+    assert f'href="/accounts/login/?next={URL}"' in page
+    assert f'href="/accounts/signup/?next={URL}"' in page
+
+
+def test_a_page_requested_with_a_query_string_is_not_kept(client, seed_article):
+    client.get(f"{URL}?msg=x")
+
+    assert pagecache._pages == {}
+
+
+def test_a_query_string_request_is_not_served_the_kept_page(client, seed_article):
+    client.get(URL)
+
+    page = client.get(f"{URL}?utm=y").content.decode()
+
+    # Its own links, not the kept page's: the page was rendered for it.
+    assert f"next={URL}%3Futm%3Dy" in page

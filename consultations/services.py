@@ -26,6 +26,24 @@ _TOO_MANY = _lazy("Too many booking attempts. Please wait an hour and try again.
 BOOKINGS_PER_IP = RateLimit("book-ip", limit=10, window=3600, message=_TOO_MANY)
 BOOKINGS_PER_EMAIL = RateLimit("book-email", limit=5, window=3600, message=_TOO_MANY)
 
+# Each move sends two emails (visitor and specialist): without limits, anyone
+# holding a private link could flood both inboxes. A person who really needs
+# another time moves once or twice; three a day and ten in all leave room for
+# that, and the per-address limit stops one visitor cycling through links.
+_MOVED_TOO_OFTEN = _lazy(
+    "This consultation has been moved several times today. Please try again "
+    "later, or cancel it and book a new time."
+)
+RESCHEDULES_PER_BOOKING = RateLimit(
+    "reschedule-booking", limit=3, window=86400, message=_MOVED_TOO_OFTEN
+)
+RESCHEDULES_PER_IP = RateLimit(
+    "reschedule-ip", limit=10, window=3600, message=_MOVED_TOO_OFTEN
+)
+# In all, for the life of a booking. Booking.sequence counts the moves of an
+# upcoming booking (only a reschedule raises it; a cancel ends the booking).
+MAX_RESCHEDULES = 10
+
 # How far ahead refresh_free_slots writes the free times: the copy stays right
 # while time passes for this long without a refresh, which the daily
 # `refresh_free_slots` command gives with six days to spare.
@@ -280,16 +298,32 @@ def book_consultation(
     return booking, token
 
 
-def reschedule(*, booking, start, manage_url, now=None, site_url=""):
+class MovedTooOften(Exception):
+    """The booking has been moved MAX_RESCHEDULES times: no more moves."""
+
+
+def reschedule(*, booking, start, manage_url, client_ip=None, now=None, site_url=""):
     """Moves the booking to another free slot: same booking, same link, same
-    calendar UID with a higher SEQUENCE."""
+    calendar UID with a higher SEQUENCE.
+
+    Raises MovedTooOften after MAX_RESCHEDULES moves, RateLimited over the
+    daily limit per booking or the hourly one per address (client_ip; a call
+    from code passes none), SlotTaken. A move to a taken time is refused
+    before it counts, so picking a time someone just took costs nothing."""
     now = now or timezone.now()
     if not booking.is_upcoming:
         raise ValidationError(
             _("This consultation can no longer be changed."), code="past"
         )
+    if booking.sequence >= MAX_RESCHEDULES:
+        raise MovedTooOften
     if not slots.is_free(schedule_for(booking.specialist, now=now), start, now):
         raise SlotTaken
+    waits = [RESCHEDULES_PER_BOOKING.hit(booking.pk)]
+    if client_ip is not None:
+        waits.append(RESCHEDULES_PER_IP.hit(client_ip))
+    if any(waits):
+        raise RateLimited(max(waits), str(_MOVED_TOO_OFTEN))
     old_start = booking.start
     booking.start = start
     booking.sequence += 1

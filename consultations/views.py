@@ -45,6 +45,10 @@ EMAIL_CORRECTED = _lazy(
 MOVED = _lazy(
     "Your consultation has been moved. We sent you an updated calendar invitation."
 )
+MOVED_ENOUGH = _lazy(
+    "This consultation cannot be moved again. If the time no longer suits "
+    "you, please cancel it and book a new time."
+)
 
 
 def free_consultation(request):
@@ -342,14 +346,25 @@ def manage_reschedule(request, token):
         return redirect("consultations:manage", token=token)
     time_zone = _visitor_zone(request, booking)
     form = RescheduleForm(request.POST or None)
+    # A refusal shows the same picker, in the zone the visitor chose, with
+    # the time they picked still on offer: nothing to choose again.
+    status = 200
+    retry_after = None
     if form.is_valid():
         try:
             services.reschedule(
                 booking=booking,
                 start=form.cleaned_data["slot"],
                 manage_url=_manage_url(request)(token),
+                client_ip=client_ip(request),
                 site_url=_site_url(request),
             )
+        except RateLimited as error:
+            messages.warning(request, error.message)
+            status, retry_after = 429, error.retry_after
+        except services.MovedTooOften:
+            messages.warning(request, MOVED_ENOUGH)
+            status = 409
         except services.SlotTaken:
             form.add_error("slot", SLOT_TAKEN)
         else:
@@ -357,8 +372,11 @@ def manage_reschedule(request, token):
             return redirect("consultations:manage", token=token)
     if form.errors:  # taken a moment ago, or never offered: the picker says so
         messages.warning(request, SLOT_TAKEN)
+        status = 409
     extra = {"booking": booking, "token": token, "rescheduling": True}
-    status = 409 if form.errors else 200
-    return _private(
-        _render_picker(request, booking.specialist, time_zone, status=status, **extra)
+    response = _render_picker(
+        request, booking.specialist, time_zone, status=status, **extra
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return _private(response)

@@ -1,5 +1,7 @@
 from django.utils.cache import patch_cache_control
 
+from core.ratelimit import allauth_retry_after
+
 
 def cross_origin_resource_policy(get_response):
     """Forbid other sites to embed this site's responses (pages and files)."""
@@ -47,3 +49,16 @@ def is_personal(request):
         return True
     match = request.resolver_match
     return match is not None and not SECRET_URL_PARTS.isdisjoint(match.kwargs)
+
+
+def retry_after_on_429(get_response):
+    """Every 429 says when to try again. Our limits set Retry-After where they
+    refuse (core.ratelimit); allauth's 429 carries none, so it is added here."""
+
+    def middleware(request):
+        response = get_response(request)
+        if response.status_code == 429 and not response.has_header("Retry-After"):
+            response["Retry-After"] = str(allauth_retry_after(request))
+        return response
+
+    return middleware

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so a cached article page skips the rest; it replays their headers.
     "articles.pagecache.ArticlePageCacheMiddleware",
+    "config.middleware.retry_after_on_429",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

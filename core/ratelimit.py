@@ -20,8 +20,11 @@ cache table cannot be reversed with a list of likely addresses.
 """
 
 import math
+import time
 
+from allauth.account import app_settings as allauth_settings
 from allauth.account.adapter import get_adapter
+from allauth.core.internal import ratelimit as allauth_ratelimit
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
@@ -89,3 +92,66 @@ def too_many_requests(request, template_name, context, *, form, error):
     response = render(request, template_name, context, status=429)
     response["Retry-After"] = str(error.retry_after)
     return response
+
+
+# The limit each of allauth's pages checks before it answers 429 (see
+# allauth/account/views.py), by URL name.
+ALLAUTH_ACTIONS = {
+    "account_login": "login",
+    "account_signup": "signup",
+    "account_reset_password": "reset_password",
+    "account_reset_password_from_key": "reset_password_from_key",
+    "account_email": "manage_email",
+    "account_change_password": "change_password",
+    "account_set_password": "change_password",
+    "account_reauthenticate": "reauthenticate",
+}
+
+
+def allauth_retry_after(request):
+    """Seconds until allauth lets this request through again, for its 429,
+    which says no Retry-After of its own.
+
+    Exact where allauth's history for the page's limit (per address, user or
+    submitted email) is found full in the cache: the time until its oldest
+    counted attempt leaves the window. Otherwise the longest window that
+    could apply, never too short: a window's attempts are all gone after it.
+    Reads allauth's internal cache keys, so a test pins the exact value.
+    """
+    match = request.resolver_match
+    action = ALLAUTH_ACTIONS.get(match.url_name) if match else None
+    limits = allauth_settings.RATE_LIMITS
+    actions = [action] if action in limits else list(limits)
+    rates = {
+        (name, rate)
+        for name in actions
+        for rate in allauth_ratelimit.parse_rates(limits.get(name))
+    }
+    if not rates:
+        return 60
+    now = time.time()
+    waits = []
+    for name, rate in rates:
+        wait = _allauth_wait(request, name, rate, now)
+        if wait:
+            waits.append(wait)
+    longest = max(rate.duration for _name, rate in rates)
+    return math.ceil(max(waits) if waits else longest)
+
+
+def _allauth_wait(request, action, rate, now):
+    user = getattr(request, "user", None)
+    if rate.per == "user" and not (user and user.is_authenticated):
+        return None
+    key = request.POST.get("email", "").strip().lower() or None
+    if rate.per == "key" and key is None:
+        return None
+    cache_key = allauth_ratelimit.get_cache_key(
+        request, app="allauth.account", action=action, rate=rate, key=key
+    )
+    live = sorted(
+        (t for t in cache.get(cache_key, []) if t > now - rate.duration), reverse=True
+    )
+    if len(live) < rate.amount:
+        return None
+    return max(1, live[rate.amount - 1] + rate.duration - now)

@@ -1,4 +1,4 @@
-"""Keeps secrets that travel in URL paths out of the logs.
+"""Keeps secrets that travel in URL paths, and personal data, out of the logs.
 
 Django's `django.request`, `django.security.csrf` and `django.server` loggers
 write the path of every 4xx response ("Conflict: /consultations/manage/<token>/
@@ -8,6 +8,12 @@ is a way into someone's booking or account for whoever reads the logs.
 
 RedactSecretsFilter also hides values named like secrets in the reprs that
 Django's debug logging prints (template contexts, POST data).
+
+Personal data has no business in a log either. The template engine logs (at
+DEBUG) every failed variable lookup with the whole context, which holds the
+signed-in user (shown by their email) and whatever the page was given: that
+context is dropped, the missing key kept. Any email address left in a line is
+replaced too, whatever logged it.
 
 RedactSecretsFilter rewrites the record in place: its message, its arguments,
 its exception text and the request attached to it. Settings attach it to every
@@ -41,14 +47,23 @@ SECRET_VALUES = re.compile(
     re.IGNORECASE,
 )
 
+# VariableDoesNotExist's text: "Failed lookup for key [x] in <the context>".
+# A repr is one line, so the context ends with the line.
+TEMPLATE_CONTEXT = re.compile(r"(?P<before>Failed lookup for key \[[^\]\n]*\] in ).+")
+
+EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
 _PLAIN = (int, float, bool, type(None))
 
 
 def redact(text):
-    """`text` with every secret path segment, and every value named like a
-    secret in a repr, replaced by [redacted]."""
+    """`text` with every secret path segment, every value named like a secret
+    in a repr, a template context and every email address replaced by
+    [redacted]."""
     text = SECRET_PATHS.sub(rf"\g<before>{REDACTED}", text)
-    return SECRET_VALUES.sub(rf"\g<before>{REDACTED}", text)
+    text = SECRET_VALUES.sub(rf"\g<before>{REDACTED}", text)
+    text = TEMPLATE_CONTEXT.sub(rf"\g<before>{REDACTED}", text)
+    return EMAIL.sub(REDACTED, text)
 
 
 def _redacted_arg(arg):

@@ -189,7 +189,7 @@ def test_error_email_for_a_token_path_has_no_token(settings, rf, mailoutbox):
     assert request.path == f"/consultations/manage/{token}/"
 
 
-def test_a_value_named_like_a_secret_in_a_logged_context_is_redacted():
+def test_a_template_context_in_a_failed_lookup_is_dropped_but_the_key_kept():
     record = logging.LogRecord(
         "django.template",
         logging.DEBUG,
@@ -207,8 +207,41 @@ def test_a_value_named_like_a_secret_in_a_logged_context_is_redacted():
 
     RedactSecretsFilter().filter(record)
 
+    # The context holds names and the user's email, not only secrets.
     assert record.exc_text == (
-        "VariableDoesNotExist: Failed lookup for key [section] in "
-        "[{'token': '[redacted]', 'form_token': \"[redacted]\"}, "
-        "<QueryDict: {'csrfmiddlewaretoken': ['[redacted]'], 'name': ['Sam']}>]"
+        "VariableDoesNotExist: Failed lookup for key [section] in [redacted]"
     )
+
+
+def test_a_value_named_like_a_secret_in_a_repr_is_redacted():
+    record = logging.LogRecord(
+        "django.request",
+        logging.DEBUG,
+        __file__,
+        1,
+        "Data: %s",
+        ("<QueryDict: {'csrfmiddlewaretoken': ['c5rf'], 'page': ['2']}>",),
+        None,
+    )
+
+    RedactSecretsFilter().filter(record)
+
+    assert record.getMessage() == (
+        "Data: <QueryDict: {'csrfmiddlewaretoken': ['[redacted]'], 'page': ['2']}>"
+    )
+
+
+def test_an_email_address_anywhere_in_a_record_is_redacted():
+    record = logging.LogRecord(
+        "django.template",
+        logging.DEBUG,
+        __file__,
+        1,
+        "User %s, from %r",
+        ("<User: sam.o+x@mail.example.org>", "Alex <alex@example.com>"),
+        None,
+    )
+
+    RedactSecretsFilter().filter(record)
+
+    assert record.getMessage() == "User <User: [redacted]>, from 'Alex <[redacted]>'"

@@ -326,6 +326,10 @@ MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/webp"]
 MARKDOWNX_UPLOAD_MAX_SIZE = 3 * 1024 * 1024
 MARKDOWNX_IMAGE_MAX_SIZE = {"size": (1600, 1600), "quality": 85}
 
+# Error reports mask every POST value but a few harmless fields, every cookie
+# and (in production) every local variable: see core/logging.py.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.logging.PersonalDataReporterFilter"
+
 # Every handler redacts the secrets that travel in URL paths (manage links,
 # email confirmation and password reset keys): Django logs the path of every
 # 4xx. Django's own `django` and `django.server` loggers are redefined here,

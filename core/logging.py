@@ -25,6 +25,8 @@ import copy
 import logging
 import re
 
+from django.views.debug import SafeExceptionReporterFilter
+
 REDACTED = "[redacted]"
 
 # The path segment that carries the secret, after the part of the path that
@@ -113,3 +115,67 @@ class RedactSecretsFilter(logging.Filter):
             # A secret split across the format string and its arguments.
             record.msg, record.args = redact(message), ()
         return True
+
+
+class PersonalDataReporterFilter(SafeExceptionReporterFilter):
+    """Error reports (the managers' error emails, the debug page) without
+    personal data, one rule for every view (settings'
+    DEFAULT_EXCEPTION_REPORTER_FILTER), so a new form needs no decorator:
+
+    - every POST value is masked except those of the few fields below, which
+      never hold anything about a person (a slot, a zone, a choice);
+    - every cookie value is masked: the session cookie is a key to an account;
+    - in production, every local variable of the traceback that is not a plain
+      number, flag or None is masked (a frame of the booking service holds the
+      visitor's name and note), its name kept. With DEBUG on, a developer sees
+      the variables on their own machine.
+    """
+
+    SAFE_POST_FIELDS = frozenset(
+        {
+            "action",
+            "consent",
+            "horizon_days",
+            "is_anonymous",
+            "minimum_notice_hours",
+            "no_further_emails",
+            "no_voicemail",
+            "offers_free_consultation",
+            "only_at_booked_time",
+            "preferred_format",
+            "show_visitor_names",
+            "slot",
+            "topic",
+            "tz",
+        }
+    )
+    _PLAIN = (int, float, bool, type(None))
+
+    def _masked(self, multivaluedict):
+        masked = multivaluedict.copy()
+        for name in masked:
+            if name not in self.SAFE_POST_FIELDS:
+                masked.setlist(name, [self.cleansed_substitute])
+        return masked
+
+    def get_post_parameters(self, request):
+        return {} if request is None else self._masked(request.POST)
+
+    def get_cleansed_multivaluedict(self, request, multivaluedict):
+        return self._masked(multivaluedict)
+
+    def get_safe_cookies(self, request):
+        cookies = getattr(request, "COOKIES", {})
+        return dict.fromkeys(cookies, self.cleansed_substitute)
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        variables = super().get_traceback_frame_variables(request, tb_frame)
+        if not self.is_active(request):
+            return variables
+        return [
+            (
+                name,
+                value if isinstance(value, self._PLAIN) else self.cleansed_substitute,
+            )
+            for name, value in variables
+        ]

@@ -7,16 +7,21 @@ visitors racing for one slot both pass that check, and the constraint lets
 exactly one of them in (IntegrityError -> SlotTaken for the other).
 """
 
+import secrets
+import uuid
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from core.ratelimit import RateLimit, RateLimited
+from outbox import services as outbox
 from specialists.models import FreeSlot, Specialist
 
 from . import emails, slots
@@ -440,3 +445,52 @@ def correct_email(*, booking, email, manage_url, client_ip=None):
             ),
         )
     return token
+
+
+def anonymise(booking):
+    """Removes everything personal from the booking (name, address, phone,
+    wishes, note, reason, private link). The row stays, for anonymous counts.
+    The emails about it are the caller's: forget them, or keep them."""
+    # Unique columns get fresh random values nobody holds a key to.
+    Booking.objects.filter(pk=booking.pk).update(
+        name="",
+        email="",
+        booked_by=None,
+        visitor_phone="",
+        no_voicemail=False,
+        no_further_emails=False,
+        only_at_booked_time=False,
+        discreet_caller=False,
+        contact_preferences="",
+        note="",
+        cancel_reason="",
+        visitor_time_zone="UTC",
+        manage_token_hash=Booking.hash_token(secrets.token_urlsafe(32)),
+        form_token=uuid.uuid4().hex,
+        anonymised_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def forget_visitor(*, user):
+    """For a deleted account: every consultation booked while signed in to
+    it, or with one of its verified addresses (the same ones "Your data"
+    lists), is anonymised; an upcoming one is cancelled first, so that the
+    specialist is told and the slot freed. Only verified addresses count:
+    anyone can sign up with someone else's address, and must not be able to
+    cancel that person's consultations by deleting the account.
+
+    The cancellation emails stay in the outbox for CONSULTATION_RETENTION_DAYS
+    like every other (purge_consultations), their body cleared once sent."""
+    addresses = EmailAddress.objects.filter(user=user, verified=True).values_list(
+        "email", flat=True
+    )
+    matching = Q(booked_by=user)
+    for address in addresses:
+        matching |= Q(email__iexact=address)
+    bookings = Booking.objects.filter(matching, anonymised_at__isnull=True)
+    for booking in bookings.select_related("specialist"):
+        outbox.forget(about=booking)  # its earlier emails, before the cancel's
+        if booking.is_upcoming:
+            cancel(booking=booking, by="visitor")
+        anonymise(booking)

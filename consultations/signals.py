@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db.models.signals import post_save, pre_delete
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
@@ -16,6 +17,13 @@ def cancel_upcoming_bookings(sender, instance, **kwargs):
     reason = _("The specialist is no longer available on this site.")
     for booking in Booking.objects.upcoming().filter(specialist=instance):
         services.cancel(booking=booking, by="specialist", reason=reason)
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL)
+def forget_deleted_visitor(sender, instance, **kwargs):
+    """A deleted account takes its consultations' personal data with it (see
+    services.forget_visitor); accounts knows nothing of consultations."""
+    services.forget_visitor(user=instance)
 
 
 @receiver(post_save, sender=Specialist)

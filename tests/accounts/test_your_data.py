@@ -239,7 +239,11 @@ def test_a_booking_made_while_signed_in_shows_everything(client, writer):
     assert "A Stranger" not in page
 
 
-def test_deleting_the_account_keeps_its_bookings_for_the_specialist(client, writer):
+def test_deleting_the_account_cancels_its_upcoming_bookings_and_clears_them(
+    client, writer
+):
+    """The specialist is told and the slot freed; the row stays for counts,
+    with nothing personal (see tests/privacy/test_erasure.py)."""
     from consultations.models import Booking
 
     booking = book_as_visitor(
@@ -251,4 +255,5 @@ def test_deleting_the_account_keeps_its_bookings_for_the_specialist(client, writ
 
     booking.refresh_from_db()
     assert booking.booked_by is None
-    assert booking.status == "confirmed"
+    assert booking.status == "cancelled"
+    assert (booking.name, booking.email, booking.note) == ("", "", "")

@@ -1,11 +1,10 @@
-import secrets
-import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from consultations import services
 from consultations.models import Booking
 from outbox import services as outbox
 from outbox.models import OutboxMessage
@@ -42,24 +41,7 @@ class Command(BaseCommand):
         for booking in old.only("pk"):
             # Unsent emails hold the name, address, note and manage link.
             deleted += outbox.forget(about=booking)
-            # Unique columns get fresh random values nobody holds a key to.
-            Booking.objects.filter(pk=booking.pk).update(
-                name="",
-                email="",
-                booked_by=None,
-                visitor_phone="",
-                no_voicemail=False,
-                no_further_emails=False,
-                only_at_booked_time=False,
-                discreet_caller=False,
-                contact_preferences="",
-                note="",
-                cancel_reason="",
-                visitor_time_zone="UTC",
-                manage_token_hash=Booking.hash_token(secrets.token_urlsafe(32)),
-                form_token=uuid.uuid4().hex,
-                anonymised_at=timezone.now(),
-            )
+            services.anonymise(booking)
             count += 1
         self.stdout.write(f"Anonymised {count} consultations.")
         self.stdout.write(f"Deleted {deleted} emails.")

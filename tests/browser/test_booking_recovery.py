@@ -133,3 +133,30 @@ def test_rescheduling_then_cancelling_from_the_private_link_closes_the_loop(
 
     page.get_by_role("link", name="Book a free consultation").first.click()
     expect(page).to_have_url(f"{live_server.url}/consultations/free/")
+
+
+@WITH_AND_WITHOUT_JS
+def test_a_fourth_move_in_a_day_is_refused_plainly_on_the_same_picker(
+    new_page, live_server, check_page, specialist, javascript
+):
+    free = services.free_slots(specialist)
+    booking, manage_link = pre_book(live_server, specialist, free[0])
+    for _ in range(services.RESCHEDULES_PER_BOOKING.limit):
+        services.RESCHEDULES_PER_BOOKING.hit(booking.pk)
+    page = phone_page(new_page, javascript)
+    page.goto(manage_link)
+    page.get_by_role("link", name="Choose another time").click()
+    page.watch.expect_error_status(f"{manage_link}reschedule/", 429)
+    time = free[3].astimezone(ZoneInfo(VISITOR_ZONE)).strftime("%H:%M")
+
+    page.locator(".slot-day").first.get_by_role("button", name=time).click()
+
+    expect(page.locator(".messages")).to_contain_text("moved several times today")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Choose another time")
+    # The time chosen is still on offer, for later.
+    expect(
+        page.locator(".slot-day").first.get_by_role("button", name=time)
+    ).to_be_visible()
+    check_page(page, javascript)
+    booking.refresh_from_db()
+    assert (booking.start, booking.sequence) == (free[0], 0)

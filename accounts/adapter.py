@@ -1,12 +1,38 @@
 from urllib.parse import urlencode
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.sites.shortcuts import get_current_site
 from django.utils.translation import gettext as _
 
+from core.ratelimit import RateLimit
 from outbox.services import enqueue
+
+# Emails anyone can have sent to any address by typing it into a form: each
+# kind goes to one address at most ACCOUNT_MAIL_LIMIT times an hour. Over the
+# limit the email is silently not sent; the page reads the same, so the limit
+# tells nothing about the address (it is counted whether or not it has an
+# account).
+MAIL_LIMITS = {
+    prefix: RateLimit(name, limit=settings.ACCOUNT_MAIL_LIMIT, window=60 * 60)
+    for name, prefixes in [
+        (
+            "account-mail-reset",
+            ["account/email/password_reset_key", "account/email/unknown_account"],
+        ),
+        (
+            "account-mail-verify",
+            [
+                "account/email/email_confirmation",
+                "account/email/email_confirmation_signup",
+                "account/email/account_already_exists",
+            ],
+        ),
+    ]
+    for prefix in prefixes
+}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -27,7 +53,10 @@ class AccountAdapter(DefaultAccountAdapter):
         the outbox like every other: one that the mail server refuses is not
         lost but retried. The first try happens as soon as the request's
         changes are committed; when it failed, the person is told the email
-        may be late."""
+        may be late. Emails in MAIL_LIMITS are dropped over their limit."""
+        limit = MAIL_LIMITS.get(template_prefix)
+        if limit is not None and limit.hit(email.strip().lower()):
+            return
         ctx = {
             "request": self.request,
             "email": email,

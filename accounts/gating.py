@@ -2,7 +2,9 @@
 
 An anonymous visitor gets the action's prompt with "Login" and "Sign up" links
 that carry `next`, so they come back to the action afterwards. A logged-in
-user whose email is not verified yet is told so and can resend the email.
+user whose email is not verified yet is told so and can resend the email:
+since verification is mandatory for logging in, that is only someone who
+logged in before it was, or whose only verified address went away.
 With JavaScript, a link or button marked with `data-gate` opens the same prompt
 in a <dialog> without leaving the page (static/js/site.js).
 """

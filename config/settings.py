@@ -182,20 +182,38 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "pages:home"
 
-# Accounts (django-allauth): email and password, no usernames. Unverified users
-# can log in, but every gated action asks them to verify first (accounts/gating.py).
+# Accounts (django-allauth): email and password, no usernames. Nobody can log in
+# before verifying their address: only then can sign-up, login and password
+# reset answer the same whether or not an account exists (allauth's enumeration
+# prevention). Signing up with a taken address looks like any sign-up; the
+# address gets an "account already exists" email instead of a verification link.
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 # allauth's rate limits use the default cache, which is shared by every worker.
+# Limits per address are silent (accounts/adapter.py, ACCOUNT_MAIL_LIMIT): a
+# refusal that showed would tell whether an address was being used. Limits
+# per IP address only ever describe the person asking, so they may answer 429.
+ACCOUNT_RATE_LIMITS = {
+    # Requesting a password reset; the email is sent at most
+    # ACCOUNT_MAIL_LIMIT times an hour to one address.
+    "reset_password": "5/m/ip,20/h/ip",
+    # Verification and "account already exists" emails: one every three
+    # minutes to one address (allauth's default), and 30 an hour from one IP.
+    "confirm_email": "1/3m/key,30/h/ip",
+}
+# At most this many password reset, verification and "account already
+# exists" emails go to one address in an hour, whoever asks for them.
+ACCOUNT_MAIL_LIMIT = 3
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Shown in authenticator apps, which others may see: neutral by default.

@@ -43,7 +43,8 @@ def make_verified_user(**overrides):
 
 
 def make_staff(**overrides):
-    return make_user(is_staff=True, **overrides)
+    # Logging in needs a verified address (ACCOUNT_EMAIL_VERIFICATION).
+    return make_verified_user(is_staff=True, **overrides)
 
 
 def make_article(**overrides):

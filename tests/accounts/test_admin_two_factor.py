@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from tests.factories import make_staff, make_user
+from tests.factories import make_staff, make_user, make_verified_user
 from tests.html import parse_html
 
 PASSWORD = "a-long-test-password"
@@ -119,7 +119,7 @@ def test_anonymous_visitor_is_sent_to_the_allauth_login_page(client, settings):
 
 
 def test_totp_activation_page_alone_allows_data_images_for_the_qr_code(client):
-    log_in_and_confirm_password(client, make_user())
+    log_in_and_confirm_password(client, make_verified_user())
 
     activation = client.get(reverse("mfa_activate_totp"))
     home = client.get("/")

@@ -1,8 +1,12 @@
 """Every gated URL, as an anonymous visitor, an unverified user and a verified one."""
 
+import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
 
 from tests.factories import make_user, make_verified_user
 from tests.html import parse_html
@@ -15,6 +19,16 @@ GATED = [
 # allauth's emails go through the outbox, which tries to send once the request's
 # changes are committed: these tests commit, as production does.
 COMMITS = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(db):
+    """Email limits per address live in the default cache (its table in tests),
+    which a transactional test's flush leaves alone."""
+    call_command("createcachetable", stdout=io.StringIO())
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.mark.parametrize("url,prompt,_", GATED)
@@ -104,3 +118,65 @@ def test_every_prompt_is_word_for_word():
             "To create your specialist profile, please log in to your account."
         ),
     }
+
+
+def confirmation_path(email):
+    [link] = [
+        urlsplit(word)
+        for word in email.body.split()
+        if "/accounts/confirm-email/" in word
+    ]
+    return f"{link.path}?{link.query}"
+
+
+def sign_up_from_the_prompt(client, url):
+    return client.post(
+        "/accounts/signup/",
+        {
+            "email": "newcomer@example.com",
+            "password1": "a-long-test-password",
+            "password2": "a-long-test-password",
+            "next": url,
+        },
+    )
+
+
+@COMMITS
+@pytest.mark.parametrize("url,prompt,form_marker", GATED)
+def test_sign_up_from_the_prompt_leads_back_to_the_action_once_verified(
+    client, mailoutbox, url, prompt, form_marker
+):
+    response = sign_up_from_the_prompt(client, url)
+
+    # Mandatory verification: nobody is logged in before it, so the action
+    # still shows its prompt until the emailed link is followed.
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert prompt in client.get(url).content.decode()
+    confirmed = client.post(confirmation_path(mailoutbox[0]))
+    assert confirmed["Location"] == url
+    assert form_marker.encode() in client.get(url).content
+
+
+@COMMITS
+@pytest.mark.parametrize("url,prompt,form_marker", GATED)
+def test_link_opened_in_another_browser_verifies_then_login_leads_back(
+    client, mailoutbox, url, prompt, form_marker
+):
+    sign_up_from_the_prompt(client, url)
+    other_browser = Client()
+
+    confirmed = other_browser.post(confirmation_path(mailoutbox[0]))
+
+    # Verified, but this browser never signed up: it logs in, then returns.
+    assert confirmed["Location"] == url
+    assert prompt in other_browser.get(url).content.decode()
+    logged_in = other_browser.post(
+        "/accounts/login/",
+        {
+            "login": "newcomer@example.com",
+            "password": "a-long-test-password",
+            "next": url,
+        },
+    )
+    assert logged_in["Location"] == url
+    assert form_marker.encode() in other_browser.get(url).content

@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from accounts.models import User
+from tests.factories import make_verified_user
 from tests.html import parse_html
 
 PASSWORD = "a-long-test-password"
@@ -58,7 +59,7 @@ def relative(link):
 
 @pytest.mark.parametrize("next_url", OFF_SITE)
 def test_login_ignores_an_off_site_next_in_the_address(client, next_url):
-    User.objects.create_user(email="reader@example.com", password=PASSWORD)
+    make_verified_user(email="reader@example.com", password=PASSWORD)
     login_url = "/accounts/login/?" + f"next={next_url}"
 
     page = client.get(login_url)
@@ -75,7 +76,7 @@ def test_login_ignores_an_off_site_next_in_the_address(client, next_url):
 
 @pytest.mark.parametrize("next_url", OFF_SITE)
 def test_login_ignores_an_off_site_next_in_the_form(client, next_url):
-    User.objects.create_user(email="reader@example.com", password=PASSWORD)
+    make_verified_user(email="reader@example.com", password=PASSWORD)
 
     response = client.post(
         "/accounts/login/",
@@ -87,7 +88,7 @@ def test_login_ignores_an_off_site_next_in_the_form(client, next_url):
 
 
 def test_login_follows_a_next_on_this_site(client):
-    User.objects.create_user(email="reader@example.com", password=PASSWORD)
+    make_verified_user(email="reader@example.com", password=PASSWORD)
 
     response = client.post(
         "/accounts/login/",

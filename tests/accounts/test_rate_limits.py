@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from accounts.models import User
+from tests.factories import make_verified_user
 from tests.html import parse_html
 
 PASSWORD = "a-long-test-password"
@@ -61,8 +62,8 @@ def test_sixth_login_is_refused_after_five_failures_even_with_the_right_password
 
 
 def test_login_limit_counts_per_address_so_other_accounts_still_log_in(client):
-    User.objects.create_user(email="target@example.com", password=PASSWORD)
-    User.objects.create_user(email="other@example.com", password=PASSWORD)
+    make_verified_user(email="target@example.com", password=PASSWORD)
+    make_verified_user(email="other@example.com", password=PASSWORD)
     for _ in range(5):
         log_in(client, "target@example.com", "not-the-password")
 

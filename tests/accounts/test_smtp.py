@@ -139,8 +139,9 @@ def test_sign_up_with_the_smtp_server_down_creates_the_account_without_an_error(
     )
 
     assert response.status_code == 302
+    assert response["Location"] == "/accounts/confirm-email/"
     assert User.objects.filter(email="newcomer@example.com").exists()
-    assert "_auth_user_id" in client.session
+    assert "_auth_user_id" not in client.session  # not before verifying
     page = client.get(response["Location"])
     assert "We could not send you an email just now" in page.content.decode()
     queued = OutboxMessage.objects.get()  # not lost: the outbox will retry

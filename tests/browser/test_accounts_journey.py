@@ -80,14 +80,11 @@ def sign_up_and_verify(page, live_server, email, mailoutbox):
     field(page, "Email").fill(email)
     field(page, "Password").fill(PASSWORD)
     field(page, "Password (again)").fill(PASSWORD)
-    expect_verify_first(page, live_server)
     page.get_by_role("main").get_by_role("button", name="Sign up").click()
 
-    # Logged in but not verified yet: the action asks for the email first.
-    expect(page).to_have_url(f"{live_server.url}/contact/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Please verify your email address"
-    )
+    # Not logged in before the address is verified (enumeration prevention).
+    expect(page).to_have_url(f"{live_server.url}/accounts/confirm-email/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
     assert [message.to for message in mailoutbox] == [[email]]
     links = CONFIRM_LINK.findall(mailoutbox[0].body)
@@ -179,6 +176,7 @@ AXE_PAGES = {
     "log in": (None, "/accounts/login/"),
     "sign up": (None, "/accounts/signup/"),
     "password reset": (None, "/accounts/password/reset/"),
+    "check your email": (None, "/accounts/confirm-email/"),
     "privacy": (None, "/privacy/"),
     "gate": (None, "/contact/"),
     "your data": ("verified", "/account/data/"),

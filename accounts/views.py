@@ -3,6 +3,7 @@ import json
 from allauth.account.internal.flows.email_verification import (
     send_verification_email_for_user,
 )
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -59,7 +60,13 @@ def delete_account(request):
         services.delete_account(request=request, user=request.user)
         messages.success(request, _("Your account and your data have been deleted."))
         return redirect("pages:home")
-    context = {"form": form, "section": "account"}
+    context = {
+        "form": form,
+        "section": "account",
+        # What stays after deletion (questions, conversations, consultations,
+        # emails to others) and for how long: purge_consultations' period.
+        "retention_days": settings.CONSULTATION_RETENTION_DAYS,
+    }
     return render(request, "accounts/delete_account.html", context)
 
 

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "config.middleware.private_pages_not_stored",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.sessions.session_timeouts",
     "accounts.middleware.admin_requires_two_factor",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
@@ -324,6 +325,19 @@ CONTENT_SECURITY_POLICY = {
 }
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions (README, "Sessions and sign-in"). Django gives a new session key at
+# login, ends the session at logout, and ends every other session of a user
+# whose password changes. A logged-in session also ends after two hours
+# without a request (SESSION_COOKIE_AGE; accounts/sessions.py renews it at
+# most once a minute, so an active person stays in) and twelve hours after
+# logging in, however active (SESSION_ABSOLUTE_AGE): on a shared or watched
+# device, a forgotten session does not stay open for weeks.
+SESSION_COOKIE_AGE = 2 * 60 * 60
+SESSION_ABSOLUTE_AGE = 12 * 60 * 60
+# Messages are kept in the session, on the server: Django's cookie storage is
+# signed, not encrypted, so what a message says would be readable in the
+# browser's cookies.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31_536_000)

@@ -177,6 +177,8 @@ def test_questions_older_than_a_day_do_not_count(user_client, topic, clock):
     for n in range(10):
         user_client.post(URL, valid_data(topic, title=f"Question number {n}"))
     clock.advance(hours=25)
+    # A day without a request ends a session (SESSION_COOKIE_AGE): log in again.
+    user_client.force_login(user_client.user)
 
     response = user_client.post(URL, valid_data(topic))
 

@@ -39,8 +39,9 @@ def session_timeouts(get_response):
     """Ends a logged-in session SESSION_ABSOLUTE_AGE seconds after login, and
     keeps an active one from running into the idle timeout (SESSION_COOKIE_AGE
     seconds after the session was last saved, enforced by Django's session
-    store and the cookie's max-age). Logging out, in any way, sends
-    Clear-Site-Data so the browser drops its copies of private pages too."""
+    store and the cookie's max-age). Logging out (the button, deleting the
+    account) sends Clear-Site-Data, so the browser drops its copies of
+    private pages and whatever the site stored too."""
 
     def middleware(request):
         if request.user.is_authenticated:
@@ -49,6 +50,9 @@ def session_timeouts(get_response):
             logged_in_at = session.setdefault(LOGGED_IN_AT, now)
             if now - logged_in_at > settings.SESSION_ABSOLUTE_AGE:
                 logout(request)
+                # The server-side session is gone already; clearing the
+                # browser's cookies would only lose the message saying why.
+                request.clear_site_data = False
                 messages.info(
                     request,
                     _(

@@ -58,8 +58,7 @@ def delete_account(request):
     form = DeleteAccountForm(request.POST or None, user=request.user)
     if form.is_valid():
         services.delete_account(request=request, user=request.user)
-        messages.success(request, _("Your account and your data have been deleted."))
-        return redirect("pages:home")
+        return redirect("accounts:deleted")
     context = {
         "form": form,
         "section": "account",
@@ -84,3 +83,14 @@ def resend_verification(request):
             _("A verification email was sent a moment ago. Please check your inbox."),
         )
     return redirect(next_url or "account_email")
+
+
+# The pages logging out and deleting an account lead to. They say what
+# happened themselves: a message would be lost with the cookies that
+# Clear-Site-Data (accounts/sessions.py) has the browser drop.
+def logged_out(request):
+    return render(request, "accounts/logged_out.html")
+
+
+def account_deleted(request):
+    return render(request, "accounts/account_deleted.html")

@@ -182,6 +182,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "pages:home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "accounts:logged_out"
 
 # Accounts (django-allauth): email and password, no usernames. Nobody can log in
 # before verifying their address: only then can sign-up, login and password

@@ -11,6 +11,9 @@ ANONYMOUS_PAGES = [
     "/accounts/signup/",
     "/accounts/password/reset/",
     "/accounts/password/reset/done/",
+    "/accounts/confirm-email/",
+    "/account/logged-out/",
+    "/account/deleted/",
     "/contact/",
 ]
 LOGGED_IN_PAGES = [

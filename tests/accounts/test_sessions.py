@@ -82,9 +82,14 @@ def test_logout_deletes_the_session_and_asks_the_browser_to_clear_the_site(
     response = client.post("/accounts/logout/")
 
     assert response.status_code == 302
+    assert response["Location"] == "/account/logged-out/"
     assert response["Clear-Site-Data"] == CLEAR_SITE_DATA
     assert not Session.objects.filter(session_key=key).exists()
     assert not is_logged_in(client)
+    # The page says it: a message would go with the cookies the browser drops.
+    page = client.get("/account/logged-out/")
+    assert "You are logged out" in page.content.decode()
+    assert not Session.objects.exists()  # no new session, for nothing
 
 
 def test_pages_that_log_nobody_out_send_no_clear_site_data(client, user):
@@ -100,8 +105,10 @@ def test_deleting_the_account_also_clears_the_site(client, user):
 
     response = client.post("/account/delete/", {"password": PASSWORD})
 
-    assert response.status_code == 302
+    assert response["Location"] == "/account/deleted/"
     assert response["Clear-Site-Data"] == CLEAR_SITE_DATA
+    page = client.get("/account/deleted/").content.decode()
+    assert "Your account and your data have been deleted." in page
 
 
 def test_password_change_ends_the_other_sessions_and_keeps_this_one(client, user):
@@ -155,10 +162,12 @@ def test_active_session_ends_twelve_hours_after_login(client, user, clock):
     clock.advance(minutes=59)
     assert is_logged_in(client)
     clock.advance(minutes=2)
-    response = client.get("/", follow=True)
+    response = client.get("/")
 
     assert not is_logged_in(client)
     assert "For your safety you were logged out" in response.content.decode()
+    # Not cleared: the browser would drop the message with the cookies.
+    assert "Clear-Site-Data" not in response
 
 
 def test_timeouts_are_the_documented_ones(settings):

@@ -39,16 +39,18 @@ def test_log_in_and_out_leaves_no_email_in_the_browser(page, live_server):
 
     page.get_by_role("banner").get_by_role("button", name="Log out").click()
 
-    expect(
-        page.get_by_role("banner").get_by_role("link", name="Log in")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You are logged out")
+    banner = page.get_by_role("banner")
+    expect(banner.get_by_role("link", name="Log in")).to_be_visible()
     assert page.evaluate("localStorage.getItem('left')") is None
     assert all(EMAIL not in cookie["value"] for cookie in page.context.cookies())
     page.goto(live_server.url + "/account/data/")
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/account/data/")
 
 
-def test_account_deletion_page_has_no_wcag_violations(page, check_page, live_server):
+def test_account_deletion_says_what_stays_and_then_that_it_is_done(
+    page, check_page, live_server
+):
     make_verified_user(email=EMAIL, password=PASSWORD)
 
     log_in_with_the_form(page, live_server)
@@ -57,3 +59,10 @@ def test_account_deletion_page_has_no_wcag_violations(page, check_page, live_ser
     expect(page.get_by_role("heading", name="What stays")).to_be_visible()
     check_page(page, javascript=True)
     check_page(page, javascript=False)
+
+    field(page, "Your password").fill(PASSWORD)
+    page.get_by_role("main").get_by_role("button", name="Delete my account").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your account has been deleted"
+    )
+    check_page(page, javascript=True)

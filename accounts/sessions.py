@@ -9,7 +9,7 @@ Clear-Site-Data header on the response that logs someone out.
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.dispatch import receiver
 from django.utils import timezone
@@ -44,8 +44,10 @@ def session_timeouts(get_response):
     private pages and whatever the site stored too."""
 
     def middleware(request):
-        if request.user.is_authenticated:
-            session = request.session
+        session = request.session
+        # The session, not request.user: no query for the user on requests
+        # that never look at it (a calendar feed opened in a logged-in browser).
+        if session.get(SESSION_KEY):
             now = int(timezone.now().timestamp())
             logged_in_at = session.setdefault(LOGGED_IN_AT, now)
             if now - logged_in_at > settings.SESSION_ABSOLUTE_AGE:

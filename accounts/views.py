@@ -62,7 +62,7 @@ def delete_account(request):
     context = {
         "form": form,
         "section": "account",
-        # What stays after deletion (questions, conversations, consultations,
+        # What stays after deletion (questions, conversations,
         # emails to others) and for how long: purge_consultations' period.
         "retention_days": settings.CONSULTATION_RETENTION_DAYS,
     }

@@ -29,7 +29,7 @@ def test_deletion_page_says_what_stays_and_for_how_long(client, db, settings):
     assert "Questions you asked stay published" in text
     assert "“Asked anonymously”" in text
     assert "“Deleted account”" in text
-    assert "until 30 days after the consultation" in text
+    assert "an upcoming one is cancelled first and the specialist told" in text
     assert "stay in our record of sent email for 30 days" in text
 
 

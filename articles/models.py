@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from markdownx.models import MarkdownxField
 from simple_history.models import HistoricalRecords
 
-from core.markdown import render
+from core.markdown import ARTICLE_BODY_MAX_LENGTH, render, validate_markdown
 from core.models import Topic
 
 WORDS_PER_MINUTE = 200
@@ -32,7 +32,12 @@ class Article(models.Model):
         max_length=300,
         help_text=_("One or two sentences; also the page's meta description."),
     )
-    body = MarkdownxField(_("body"), help_text=_("Markdown. Sections start with ##."))
+    body = MarkdownxField(
+        _("body"),
+        max_length=ARTICLE_BODY_MAX_LENGTH,
+        validators=[validate_markdown],
+        help_text=_("Markdown. Sections start with ##."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -114,7 +119,7 @@ class Reference(models.Model):
     volume = models.CharField(_("volume"), max_length=20, blank=True)
     issue = models.CharField(_("issue"), max_length=20, blank=True)
     pages = models.CharField(_("pages"), max_length=40, blank=True)
-    annotation = models.TextField(_("annotation"), blank=True)
+    annotation = models.TextField(_("annotation"), max_length=2000, blank=True)
     relevant_parts = models.CharField(
         _("relevant pages or chapters"),
         max_length=500,

@@ -2,16 +2,29 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from markdownx.views import ImageUploadView
 
 from accounts.gating import has_verified_email
-from core.markdown import render_markdown
+from core.markdown import (
+    ARTICLE_BODY_MAX_LENGTH,
+    BIO_MAX_LENGTH,
+    MarkdownTooCostly,
+    check_cost,
+    render_markdown,
+)
+from core.ratelimit import RateLimit
 
 from . import pagecache
 from .forms import ImageUploadForm
 from .models import Article
 from .sharing import share_links
+
+# The editor asks for a preview half a second after typing stops: a person
+# writing stays far below one a second, a script looping on it does not.
+PREVIEWS_PER_USER = RateLimit("markdown-preview", limit=30, window=30)
 
 
 def article_list(request):
@@ -109,7 +122,30 @@ def verified_user_required(view):
 @require_POST
 @verified_user_required
 def markdown_preview(request):
-    return HttpResponse(render_markdown(request.POST.get("content", "")))
+    """The editor's live preview. Text longer than the user may save (an
+    article for staff, a bio for others), or too costly to render, gets a
+    message in the preview instead; the editor keeps the text as it is."""
+    retry_after = PREVIEWS_PER_USER.hit(request.user.pk)
+    if retry_after:
+        response = _preview_refusal(
+            _("Too many previews in a short time. The preview resumes shortly."),
+            status=429,
+        )
+        response["Retry-After"] = str(retry_after)
+        return response
+    max_length = ARTICLE_BODY_MAX_LENGTH if request.user.is_staff else BIO_MAX_LENGTH
+    text = request.POST.get("content", "")
+    try:
+        check_cost(text, max_length)
+        html = render_markdown(text)
+    except MarkdownTooCostly as error:
+        return _preview_refusal(error.message, status=422)
+    return HttpResponse(html)
+
+
+def _preview_refusal(message, *, status):
+    # markdownx writes any answer, whatever its status, into the preview.
+    return HttpResponse(format_html('<p class="notice">{}</p>', message), status=status)
 
 
 class SafeImageUploadView(ImageUploadView):

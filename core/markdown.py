@@ -4,13 +4,27 @@ Markdown passes raw HTML through, so its output is cleaned by nh3 with an
 allow-list of tags, attributes and URL schemes. The same function feeds the
 markdownx live preview (MARKDOWNX_MARKDOWNIFY_FUNCTION), so the preview can
 never show, or run, what the page would not.
+
+Python-Markdown's cost is not linear in the length of its input: unclosed
+brackets, long runs of emphasis, deep nesting, many lines in one block or many
+inline marks in one paragraph each make it quadratic or worse (40 KB of
+brackets took 52 s; 5,000 asterisks raised RecursionError). So every text is
+measured first, in one linear pass, against limits that real writing never
+reaches (the shipped article uses a fraction of each), and refused with a
+message that says what to change. The limits were set by rendering the worst
+text each one lets through: tests/core/test_markdown_cost.py keeps every such
+text under 100 ms.
 """
 
+import re
 from dataclasses import dataclass, field
 from html import unescape
 
 import markdown
 import nh3
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "cite", "code", "dd", "del", "div", "dl", "dt",
@@ -57,9 +71,188 @@ def sanitise(html):
     )
 
 
+# The longest Markdown each field takes; the preview takes the longest one
+# its user may edit.
+BIO_MAX_LENGTH = 5000
+ARTICLE_BODY_MAX_LENGTH = 30000
+
+# Blocks are the chunks between blank lines; Python-Markdown's cost grows with
+# the square of their number and of the lines in each.
+MAX_BLOCKS = 200
+MAX_LINES = 1500
+MAX_LINES_PER_BLOCK = 100
+# Lists, quotes and brackets inside one another, and indentation (4 spaces a
+# level): each level is a recursion in the parser, and each nested line is
+# parsed again at every level.
+MAX_DEPTH = 6
+MAX_NESTING = 300
+# *, _ and ` runs longer than this mean nothing more in Markdown, and long *
+# and _ runs make the emphasis parser recurse once per character.
+MAX_RUN = 11
+MAX_ABBREVIATIONS = 50
+MAX_LINK_DEFINITIONS = 200
+MAX_HTML_TAGS = 200
+# Every inline mark (a link, an emphasis, an entity, an escape) is a match the
+# parser tries, and copies the rest of its paragraph once: the number of marks
+# and, over paragraphs, the sum of marks x length bound that work. (The
+# shipped article has 17 marks.)
+MAX_INLINE_MARKS = 1000
+MAX_INLINE_WORK = 400_000
+# An opening bracket makes the parser read on to its closing bracket, or to the
+# end of the paragraph: the sum of those distances bounds it.
+MAX_BRACKET_SCAN = 50_000
+
+INLINE_MARKS = frozenset("*_`[]()<>&\\!")
+HR_LINE = re.compile(r"[ \t]*([-*_])([ \t]*\1){2,}[ \t]*")
+RUN = re.compile(rf"([*_`])\1{{{MAX_RUN},}}")
+LINE_PREFIX = re.compile(r"[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]|:[ \t])")
+ABBREVIATION = re.compile(r"^\*\[", re.MULTILINE)
+LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]*\]:", re.MULTILINE)
+HTML_TAG = re.compile(r"<[A-Za-z/!?]")
+BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+class MarkdownTooCostly(ValueError):
+    """Text refused before rendering; `message` says what to change."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def _depth(line):
+    """Nesting a line opens: quote and list markers, then indentation."""
+    depth, pos = 0, 0
+    while match := LINE_PREFIX.match(line, pos):
+        depth += 1
+        pos = match.end()
+    indent = len(line) - len(line.lstrip(" \t"))
+    return depth + line.count("\t", 0, indent) + indent // 4
+
+
+def _bracket_scan(block):
+    """How far the parser reads from each [ and ( : to its match, or to the
+    end of the block when there is none; and the deepest nesting."""
+    scan = depth = 0
+    openers = []
+    for pos, char in enumerate(block):
+        if char in "[(":
+            openers.append(pos)
+            depth = max(depth, len(openers))
+        elif char in "])" and openers:
+            scan += pos - openers.pop()
+    scan += sum(len(block) - pos for pos in openers)
+    return scan, depth
+
+
+def check_cost(text, max_length=None):
+    """Raises MarkdownTooCostly when `text` is longer than `max_length` (when
+    given) or shaped so that rendering it would take too long."""
+    if max_length is not None and len(text) > max_length:
+        raise MarkdownTooCostly(
+            ngettext_lazy(
+                "This text has %(length)d characters; the most is %(max)d.",
+                "This text has %(length)d characters; the most is %(max)d.",
+                max_length,
+            )
+            % {"length": len(text), "max": max_length}
+        )
+    text = text.replace("\r\n", "\n")
+    blocks = BLANK_LINE.split(text)
+    if len(blocks) > MAX_BLOCKS:
+        raise MarkdownTooCostly(
+            _("This text has more than %(max)d paragraphs, lists or headings.")
+            % {"max": MAX_BLOCKS}
+        )
+    if text.count("\n") >= MAX_LINES:
+        raise MarkdownTooCostly(
+            _("This text has more than %(max)d lines.") % {"max": MAX_LINES}
+        )
+    if len(ABBREVIATION.findall(text)) > MAX_ABBREVIATIONS:
+        raise MarkdownTooCostly(
+            _("This text defines more than %(max)d abbreviations.")
+            % {"max": MAX_ABBREVIATIONS}
+        )
+    if len(LINK_DEFINITION.findall(text)) > MAX_LINK_DEFINITIONS:
+        raise MarkdownTooCostly(
+            _("This text defines more than %(max)d link references.")
+            % {"max": MAX_LINK_DEFINITIONS}
+        )
+    if len(HTML_TAG.findall(text)) > MAX_HTML_TAGS:
+        raise MarkdownTooCostly(
+            _("This text has more than %(max)d HTML tags.") % {"max": MAX_HTML_TAGS}
+        )
+    if sum(char in INLINE_MARKS for char in text) > MAX_INLINE_MARKS:
+        raise MarkdownTooCostly(
+            _(
+                "This text has more than %(max)d formatting marks "
+                "(* _ ` [ ] ( ) < > & \\ !). Use fewer of them."
+            )
+            % {"max": MAX_INLINE_MARKS}
+        )
+    inline_work = bracket_scan = nesting = 0
+    for block in blocks:
+        lines = block.split("\n")
+        if len(lines) > MAX_LINES_PER_BLOCK:
+            raise MarkdownTooCostly(
+                _(
+                    "A paragraph or list has more than %(max)d lines without a "
+                    "blank line between them."
+                )
+                % {"max": MAX_LINES_PER_BLOCK}
+            )
+        for line in lines:
+            # Blank, or a rule: "- - -" is no list and "***" no emphasis.
+            if not line.strip() or HR_LINE.fullmatch(line):
+                continue
+            depth = _depth(line)
+            nesting += depth
+            if depth > MAX_DEPTH:
+                raise MarkdownTooCostly(
+                    _("Lists, quotes or indentation go more than %(max)d levels deep.")
+                    % {"max": MAX_DEPTH}
+                )
+            if RUN.search(line):
+                raise MarkdownTooCostly(
+                    _("A run of more than %(max)d *, _ or ` characters.")
+                    % {"max": MAX_RUN}
+                )
+        scan, depth = _bracket_scan(block)
+        if depth > MAX_DEPTH:
+            raise MarkdownTooCostly(
+                _("Brackets, [ and (, are nested more than %(max)d deep or left open.")
+                % {"max": MAX_DEPTH}
+            )
+        bracket_scan += scan
+        inline_work += len(block) * sum(char in INLINE_MARKS for char in block)
+    if nesting > MAX_NESTING:
+        raise MarkdownTooCostly(
+            _("Too many lines are nested in lists, quotes or indentation.")
+        )
+    if bracket_scan > MAX_BRACKET_SCAN:
+        raise MarkdownTooCostly(
+            _("Too many brackets, [ ] or ( ), are left open. Close each one.")
+        )
+    if inline_work > MAX_INLINE_WORK:
+        raise MarkdownTooCostly(
+            _(
+                "Too many links, emphasis marks or symbols in long paragraphs. "
+                "Split the paragraphs or use fewer of them."
+            )
+        )
+
+
 def render(text):
+    """Raises MarkdownTooCostly for the rare text that passes check_cost() and
+    still nests deeper than Python allows (RecursionError, which the parser
+    reaches only after doing all the work above it)."""
     md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
-    html = sanitise(md.convert(text))
+    try:
+        html = sanitise(md.convert(text))
+    except RecursionError:
+        raise MarkdownTooCostly(
+            _("This text nests too deeply to be shown. Simplify its formatting.")
+        ) from None
     toc = [
         {"id": token["id"], "title": unescape(token["name"])}
         for token in md.toc_tokens
@@ -71,3 +264,13 @@ def render(text):
 def render_markdown(text):
     """Sanitised HTML for `text`; markdownx's preview calls this."""
     return render(text).html
+
+
+def validate_markdown(text):
+    """Model-field validator: a form error instead of a page that fails when
+    the text is saved and rendered."""
+    try:
+        check_cost(text)
+        render(text)
+    except MarkdownTooCostly as error:
+        raise ValidationError(error.message, code="markdown_too_costly") from None

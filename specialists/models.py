@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from markdownx.models import MarkdownxField
 
-from core.markdown import render_markdown
+from core.markdown import BIO_MAX_LENGTH, render_markdown, validate_markdown
 from core.models import Topic
 from core.timezones import validate_time_zone
 
@@ -211,7 +211,12 @@ class Specialist(models.Model):
         _("headline"), max_length=120, help_text=_("For example: Clinical psychologist")
     )
     photo = models.ImageField(_("photo"), upload_to="specialists/", blank=True)
-    bio = MarkdownxField(_("about you"), max_length=5000, blank=True)
+    bio = MarkdownxField(
+        _("about you"),
+        max_length=BIO_MAX_LENGTH,
+        blank=True,
+        validators=[validate_markdown],
+    )
     bio_html = models.TextField(editable=False, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="specialists")
     approaches = models.ManyToManyField(
@@ -293,7 +298,7 @@ class Specialist(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
-    review_note = models.TextField(_("what to change"), blank=True)
+    review_note = models.TextField(_("what to change"), max_length=2000, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     # The profile as staff last approved it (review_snapshot()), so that a

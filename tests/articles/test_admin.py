@@ -1,6 +1,7 @@
 import pytest
+from django.forms import modelform_factory
 
-from articles.models import Article
+from articles.models import Article, Reference
 from tests.factories import make_staff
 
 ADMIN = "/admin/articles/article/"
@@ -104,3 +105,32 @@ def test_article_admin_is_staff_only(client, db):
 
     assert response.status_code == 302
     assert Article.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("x" * 30001, "at most 30000 characters"),
+        ("[" * 20 + "a" + "]" * 20, "nested more than 6 deep"),
+        ("*" * 2499 + "a" + "*" * 2500, "more than 1000 formatting marks"),
+    ],
+)
+def test_an_article_body_too_long_or_too_costly_to_render_is_a_form_error(
+    editor, seed_article, body, message
+):
+    before = seed_article.body
+
+    response = editor.post(
+        f"{ADMIN}{seed_article.pk}/change/", change_form_data(seed_article, body=body)
+    )
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    seed_article.refresh_from_db()
+    assert seed_article.body == before
+
+
+def test_a_reference_annotation_has_a_maximum_length(seed_article):
+    form = modelform_factory(Reference, fields=["annotation"])
+    assert form({"annotation": "x" * 2000}).is_valid()
+    assert not form({"annotation": "x" * 2001}).is_valid()

@@ -348,3 +348,40 @@ def test_dashboard_links_to_availability_consultations_and_messages(specialist_c
         "/messages/",
     ]:
         assert href in links
+
+
+@pytest.mark.parametrize(
+    ("bio", "message"),
+    [
+        # Raised RecursionError: a 500.
+        ("*" * 2499 + "a" + "*" * 2500, "more than 1000 formatting marks"),
+        ("**" + "*" * 20 + "a" + "*" * 20, "A run of more than 11"),
+        ("[" * 20 + "a" + "]" * 20, "nested more than 6 deep"),
+    ],
+)
+def test_a_bio_too_costly_to_render_is_a_form_error_and_the_text_is_kept(
+    specialist_client, bio, message
+):
+    response = create(specialist_client, bio=bio)
+
+    assert response.status_code == 200
+    page = parse_html(response.content)
+    textarea = page.find("textarea", name="bio")
+    assert textarea.attrs["aria-invalid"] == "true"
+    assert textarea.text.strip("\n") == bio
+    assert message in page.find(id="id_bio_error").text
+    assert not Specialist.objects.exists()
+
+
+def test_a_bio_too_costly_to_render_is_refused_on_edit_too(specialist_client):
+    create(specialist_client)
+    specialist = Specialist.objects.get()
+
+    response = specialist_client.post(
+        "/specialists/me/edit/", profile_data(bio="> " * 40 + "deep")
+    )
+
+    assert response.status_code == 200
+    assert "go more than 6 levels deep" in response.content.decode()
+    specialist.refresh_from_db()
+    assert specialist.bio == "I work with people after *harassment*."

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import Permission
 from django.core.files.base import ContentFile
+from django.forms import modelform_factory
 from django.test import Client
 from django.utils import timezone
 
@@ -398,3 +399,10 @@ def test_approving_records_the_profile_as_approved(db):
         "approaches": [],
         "languages": [],
     }
+
+
+def test_the_note_to_the_specialist_has_a_maximum_length_in_the_admin_too(db):
+    # The admin edits it as a model field, past RequestChangesForm's limit.
+    form = modelform_factory(Specialist, fields=["review_note"])
+    assert form({"review_note": "x" * 2000}).is_valid()
+    assert not form({"review_note": "x" * 2001}).is_valid()

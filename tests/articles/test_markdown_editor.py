@@ -146,3 +146,69 @@ def test_decompression_bomb_is_refused(staff_client):
 
     assert response.status_code == 400
     assert "too large" in response.content.decode()
+
+
+def test_preview_refuses_a_text_longer_than_a_bio_for_a_specialist(client, db):
+    client.force_login(make_verified_user())
+
+    assert client.post(PREVIEW, {"content": "a" * 5000}).status_code == 200
+    response = client.post(PREVIEW, {"content": "a" * 5001})
+
+    assert response.status_code == 422
+    assert response.content.decode() == (
+        '<p class="notice">This text has 5001 characters; the most is 5000.</p>'
+    )
+
+
+def test_preview_takes_an_article_sized_text_from_staff_only(staff_client):
+    assert staff_client.post(PREVIEW, {"content": "a" * 30000}).status_code == 200
+    response = staff_client.post(PREVIEW, {"content": "a" * 30001})
+
+    assert response.status_code == 422
+    assert "the most is 30000" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[" * 2500 + "]" * 2500, "more than 1000 formatting marks"),
+        ("*" * 2499 + "a" + "*" * 2500, "more than 1000 formatting marks"),
+        ("[" * 20 + "a" + "]" * 20, "nested more than 6 deep"),
+        ("> " * 40 + "deep", "go more than 6 levels deep"),
+    ],
+)
+def test_preview_refuses_text_too_costly_to_render_with_a_message(
+    client, db, content, message
+):
+    client.force_login(make_verified_user())
+
+    response = client.post(PREVIEW, {"content": content})
+
+    assert response.status_code == 422
+    assert message in response.content.decode()
+
+
+def test_preview_is_limited_per_user_with_retry_after(client, db):
+    user = make_verified_user()
+    client.force_login(user)
+    for _ in range(30):
+        assert client.post(PREVIEW, {"content": "x"}).status_code == 200
+
+    refused = client.post(PREVIEW, {"content": "x"})
+
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 30
+    assert "Too many previews" in refused.content.decode()
+    # Another user previews as before.
+    client.force_login(make_verified_user())
+    assert client.post(PREVIEW, {"content": "x"}).status_code == 200
+
+
+def test_preview_limit_frees_up_after_its_window(client, db, clock):
+    client.force_login(make_verified_user())
+    for _ in range(31):
+        client.post(PREVIEW, {"content": "x"})
+
+    clock.advance(seconds=31)
+
+    assert client.post(PREVIEW, {"content": "x"}).status_code == 200

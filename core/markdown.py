@@ -89,6 +89,9 @@ MAX_NESTING = 300
 # *, _ and ` runs longer than this mean nothing more in Markdown, and long *
 # and _ runs make the emphasis parser recurse once per character.
 MAX_RUN = 11
+# Each | can be a table cell, each use of a defined abbreviation an <abbr>:
+# elements, like inline marks, cost about the same each.
+MAX_TABLE_CELLS = 400
 MAX_ABBREVIATIONS = 50
 MAX_LINK_DEFINITIONS = 200
 MAX_HTML_TAGS = 200
@@ -106,7 +109,7 @@ INLINE_MARKS = frozenset("*_`[]()<>&\\!")
 HR_LINE = re.compile(r"[ \t]*([-*_])([ \t]*\1){2,}[ \t]*")
 RUN = re.compile(rf"([*_`])\1{{{MAX_RUN},}}")
 LINE_PREFIX = re.compile(r"[ \t]*(?:>|[-*+][ \t]|\d{1,9}[.)][ \t]|:[ \t])")
-ABBREVIATION = re.compile(r"^\*\[", re.MULTILINE)
+ABBREVIATION = re.compile(r"^\*\[([^\]\n]*)\]", re.MULTILINE)
 LINK_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\]\n]*\]:", re.MULTILINE)
 HTML_TAG = re.compile(r"<[A-Za-z/!?]")
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
@@ -168,10 +171,16 @@ def check_cost(text, max_length=None):
         raise MarkdownTooCostly(
             _("This text has more than %(max)d lines.") % {"max": MAX_LINES}
         )
-    if len(ABBREVIATION.findall(text)) > MAX_ABBREVIATIONS:
+    abbreviations = ABBREVIATION.findall(text)
+    if len(abbreviations) > MAX_ABBREVIATIONS:
         raise MarkdownTooCostly(
             _("This text defines more than %(max)d abbreviations.")
             % {"max": MAX_ABBREVIATIONS}
+        )
+    if text.count("|") > MAX_TABLE_CELLS:
+        raise MarkdownTooCostly(
+            _("This text has more than %(max)d | characters (table cells).")
+            % {"max": MAX_TABLE_CELLS}
         )
     if len(LINK_DEFINITION.findall(text)) > MAX_LINK_DEFINITIONS:
         raise MarkdownTooCostly(
@@ -182,11 +191,16 @@ def check_cost(text, max_length=None):
         raise MarkdownTooCostly(
             _("This text has more than %(max)d HTML tags.") % {"max": MAX_HTML_TAGS}
         )
-    if sum(char in INLINE_MARKS for char in text) > MAX_INLINE_MARKS:
+    marks = sum(char in INLINE_MARKS for char in text)
+    for term in set(abbreviations):
+        if term.strip():
+            marks += len(re.findall(rf"(?<!\w){re.escape(term)}(?!\w)", text))
+    if marks > MAX_INLINE_MARKS:
         raise MarkdownTooCostly(
             _(
                 "This text has more than %(max)d formatting marks "
-                "(* _ ` [ ] ( ) < > & \\ !). Use fewer of them."
+                "(* _ ` [ ] ( ) < > & \\ ! and uses of abbreviations). "
+                "Use fewer of them."
             )
             % {"max": MAX_INLINE_MARKS}
         )

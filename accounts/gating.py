@@ -12,6 +12,8 @@ in a <dialog> without leaving the page (static/js/site.js).
 from functools import wraps
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,20 @@ PROMPTS = {
 
 def has_verified_email(user):
     return EmailAddress.objects.filter(user=user, verified=True).exists()
+
+
+def acts_as_staff(user):
+    """Whether `user` may use staff privileges: the admin, drafts and profiles
+    not yet published, the image upload. One rule for all of them: with
+    ADMIN_REQUIRES_TWO_FACTOR (on in production) a staff member without
+    two-factor authentication is treated like anyone else, so a stolen
+    password alone opens none of it."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and (not settings.ADMIN_REQUIRES_TWO_FACTOR or is_mfa_enabled(user))
+    )
 
 
 def verify_first(request, next_url=None):

@@ -1,9 +1,9 @@
-from allauth.mfa.utils import is_mfa_enabled
-from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+
+from .gating import acts_as_staff
 
 
 def admin_requires_two_factor(get_response):
@@ -14,11 +14,10 @@ def admin_requires_two_factor(get_response):
     def middleware(request):
         user = request.user
         if (
-            settings.ADMIN_REQUIRES_TWO_FACTOR
-            and request.path.startswith(admin_prefix)
+            request.path.startswith(admin_prefix)
             and user.is_authenticated
             and user.is_staff
-            and not is_mfa_enabled(user)
+            and not acts_as_staff(user)
         ):
             messages.warning(
                 request,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from markdownx.views import ImageUploadView
 
-from accounts.gating import has_verified_email
+from accounts.gating import acts_as_staff, has_verified_email
 from core.markdown import (
     ARTICLE_BODY_MAX_LENGTH,
     BIO_MAX_LENGTH,
@@ -42,7 +42,9 @@ def article_detail(request, slug):
     # Staff preview drafts through "View on site"; for everyone else a draft
     # does not exist.
     articles = (
-        Article.objects.all() if request.user.is_staff else Article.objects.published()
+        Article.objects.all()
+        if acts_as_staff(request.user)
+        else Article.objects.published()
     )
     article = get_object_or_404(
         articles.prefetch_related("references", "topics"), slug=slug
@@ -94,8 +96,7 @@ def staff_required(view):
     """markdownx's endpoints are open to anyone by default."""
 
     def wrapped(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_authenticated and user.is_active and user.is_staff):
+        if not acts_as_staff(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -111,7 +112,7 @@ def verified_user_required(view):
         if not (
             user.is_authenticated
             and user.is_active
-            and (user.is_staff or has_verified_email(user))
+            and (acts_as_staff(user) or has_verified_email(user))
         ):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -133,7 +134,7 @@ def markdown_preview(request):
         )
         response["Retry-After"] = str(retry_after)
         return response
-    max_length = ARTICLE_BODY_MAX_LENGTH if request.user.is_staff else BIO_MAX_LENGTH
+    max_length = ARTICLE_BODY_MAX_LENGTH if acts_as_staff(request.user) else BIO_MAX_LENGTH
     text = request.POST.get("content", "")
     try:
         check_cost(text, max_length)

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.gating import account_required
+from accounts.gating import account_required, acts_as_staff
 
 from . import services
 from .forms import EmailPreferencesForm, SpecialistForm
@@ -98,7 +98,7 @@ def profile(request, slug):
     )
     user = request.user
     is_owner = user.is_authenticated and specialist.user_id == user.pk
-    if not (specialist.is_public or is_owner or user.is_staff):
+    if not (specialist.is_public or is_owner or acts_as_staff(user)):
         raise Http404
     context = {
         "specialist": specialist,

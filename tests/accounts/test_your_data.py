@@ -5,10 +5,12 @@ from allauth.account.models import EmailAddress
 
 from accounts.models import User
 from contact.models import ContactMessage
+from messaging.models import Message
 from outbox.models import OutboxMessage
 from tests.factories import (
     make_bookable_specialist,
     make_contact_message,
+    make_conversation,
     make_verified_user,
 )
 
@@ -257,3 +259,43 @@ def test_deleting_the_account_cancels_its_upcoming_bookings_and_clears_them(
     assert booking.booked_by is None
     assert booking.status == "cancelled"
     assert (booking.name, booking.email, booking.note) == ("", "", "")
+
+
+def test_your_data_and_download_work_after_the_specialist_written_to_left(client, db):
+    """The conversation's specialist is None once they delete their account."""
+    person = make_verified_user()
+    conversation = make_conversation(user=person)
+    Message.objects.create(
+        conversation=conversation,
+        sender=conversation.specialist.user,
+        body="A reply from the specialist",
+    )
+    conversation.specialist.user.delete()
+    client.force_login(person)
+
+    page = client.get("/account/data/")
+    download = client.get("/account/data/download/")
+
+    assert page.status_code == 200
+    assert "A specialist who has left" in page.content.decode()
+    assert "A reply from the specialist" in page.content.decode()
+    data = json.loads(download.content)
+    assert data["Messages you sent"][0]["to"] == "A specialist who has left"
+    assert data["Messages you received"][0]["message"] == "A reply from the specialist"
+
+
+def test_your_data_works_for_a_specialist_whose_correspondent_left(client, db):
+    conversation = make_conversation()
+    specialist_user = conversation.specialist.user
+    Message.objects.create(
+        conversation=conversation, sender=specialist_user, body="My reply"
+    )
+    conversation.user.delete()
+    client.force_login(specialist_user)
+
+    page = client.get("/account/data/")
+    download = client.get("/account/data/download/")
+
+    assert page.status_code == 200
+    assert "My reply" in page.content.decode()
+    assert json.loads(download.content)["Messages you sent"][0]["message"] == "My reply"

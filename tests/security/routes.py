@@ -2,6 +2,7 @@
 objects to request them with: the access matrix and the CSRF test walk the
 same list, so a new route shows up in both."""
 
+import re
 import secrets
 from dataclasses import dataclass
 
@@ -48,6 +49,27 @@ def all_routes(resolver=None, prefix="", namespace=None):
             )
             routes.append(Route(key or pattern, pattern, entry.callback))
     return routes
+
+
+def route_key(route):
+    """The admin's routes share one key: they are all checked the same way."""
+    if route.key.startswith("admin:") or route.pattern.startswith("admin/"):
+        return "admin:*"
+    return route.key
+
+
+def admin_urls():
+    """One address per admin route, with "1" for every object id."""
+    urls = []
+    for route in all_routes():
+        if route_key(route) != "admin:*":
+            continue
+        path = route.pattern.replace("(?P<url>.*)$", "no-such-page/")
+        path = path.replace("^([^/]+)/history/([^/]+)/$", "1/history/1/")
+        path = re.sub(r"\^\(\?P<app_label>[^)]*\)/\$", "accounts/", path)
+        path = re.sub(r"<[^>]+>", "1", path)
+        urls.append("/" + path)
+    return urls
 
 
 @dataclass

@@ -20,7 +20,7 @@ import pytest
 from django.test import Client
 
 from tests.factories import make_verified_user
-from tests.security.routes import all_routes, build_world
+from tests.security.routes import admin_urls, all_routes, build_world, route_key
 
 ROLES = ("anonymous", "other_user", "other_specialist", "person", "specialist", "staff")
 LOGIN = "login"  # 302 to the login page, with ?next=
@@ -268,14 +268,6 @@ TOKEN_ROUTES = {
 }
 
 
-def route_key(route):
-    return (
-        "admin:*"
-        if route.key.startswith("admin:") or "admin/" in route.pattern
-        else route.key
-    )
-
-
 def test_every_route_has_an_entry_in_the_access_matrix():
     keys = {route_key(route) for route in all_routes()}
 
@@ -357,20 +349,6 @@ def test_a_wrong_allauth_key_shows_nobody_s_data(world, url):
 
         assert response.status_code in (200, 404), (role, url)
         assert world.person.email not in response.content.decode(), (role, url)
-
-
-def admin_urls():
-    """One address per admin route, with "1" for every object id."""
-    urls = []
-    for route in all_routes():
-        if route_key(route) != "admin:*":
-            continue
-        path = route.pattern.replace("(?P<url>.*)$", "no-such-page/")
-        path = path.replace("^([^/]+)/history/([^/]+)/$", "1/history/1/")
-        path = re.sub(r"\^\(\?P<app_label>[^)]*\)/\$", "accounts/", path)
-        path = re.sub(r"<[^>]+>", "1", path)
-        urls.append("/" + path)
-    return urls
 
 
 def test_admin_urls_cover_every_admin_route_with_a_plain_address():

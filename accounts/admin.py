@@ -15,7 +15,19 @@ class UserCreationForm(AdminUserCreationForm):
 class UserEditForm(UserChangeForm):
     class Meta:
         model = User
-        fields = "__all__"
+        # Named, not "__all__": a new field of User stays out until added here.
+        fields = [
+            "email",
+            "password",
+            "name",
+            "is_active",
+            "is_staff",
+            "is_superuser",
+            "groups",
+            "user_permissions",
+            "last_login",
+            "date_joined",
+        ]
 
 
 @admin.register(User)

@@ -220,7 +220,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Shown in authenticator apps, which others may see: neutral by default.
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Appointments")
-# Staff reach the admin only with two-factor authentication turned on.
+# Staff use staff privileges (the admin, drafts, unpublished profiles, image
+# upload) only with two-factor authentication turned on: accounts.gating.acts_as_staff.
 ADMIN_REQUIRES_TWO_FACTOR = env_bool("ADMIN_REQUIRES_TWO_FACTOR", not DEBUG)
 
 # Cache: shared by every app-server worker. The database cache on one machine;

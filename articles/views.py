@@ -134,7 +134,9 @@ def markdown_preview(request):
         )
         response["Retry-After"] = str(retry_after)
         return response
-    max_length = ARTICLE_BODY_MAX_LENGTH if acts_as_staff(request.user) else BIO_MAX_LENGTH
+    max_length = (
+        ARTICLE_BODY_MAX_LENGTH if acts_as_staff(request.user) else BIO_MAX_LENGTH
+    )
     text = request.POST.get("content", "")
     try:
         check_cost(text, max_length)

@@ -90,6 +90,8 @@ EXPECTED = {
     "pages:home": Public("home page"),
     "pages:for_specialists": Public("information page"),
     "pages:privacy": Public("information page"),
+    "accounts:logged_out": Public("says the person logged out, and nothing else"),
+    "accounts:deleted": Public("says an account was deleted, and nothing else"),
     "helplines:help_now": Public("public helplines"),
     "articles:list": Public("published articles only"),
     "articles:feed": Public("published articles only"),

@@ -8,7 +8,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from articles.models import Article
 from specialists.models import Specialist
-from tests.factories import jpeg_bytes, make_article, make_specialist, make_staff
+from tests.factories import (
+    jpeg_bytes,
+    make_article,
+    make_specialist,
+    make_staff,
+    make_user,
+)
 
 AJAX = {"HTTP_X_REQUESTED_WITH": "XMLHttpRequest"}
 
@@ -83,7 +89,8 @@ def test_staff_with_two_factor_can_upload_images(client, two_factor_required):
 def test_staff_without_two_factor_and_unverified_email_cannot_preview(
     client, two_factor_required
 ):
-    client.force_login(make_staff())
+    # A staff account from before verification was mandatory.
+    client.force_login(make_user(is_staff=True))
 
     response = client.post("/markdownx/markdownify/", {"content": "**hi**"})
 

@@ -120,6 +120,19 @@ def make_bookable_specialist(windows=None, **overrides):
     return specialist
 
 
+def index_with_even_neighbours(free, around=3):
+    """The index of a free slot with `around` free slots right before and after
+    it, each 30 minutes apart: the middle of a day's hours, wherever the clock
+    stands when the test runs (near the end of a day, the first free slots are
+    split by the night)."""
+    step = timedelta(minutes=30)
+    for i in range(around, len(free) - around):
+        window = free[i - around : i + around + 1]
+        if all(b - a == step for a, b in itertools.pairwise(window)):
+            return i
+    raise AssertionError("no run of free slots long enough")
+
+
 def make_booking(specialist=None, **overrides):
     """A confirmed booking, a week ahead unless `start` is given."""
     from consultations.models import Booking

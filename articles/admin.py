@@ -3,6 +3,7 @@ from django.db import models
 from markdownx.models import MarkdownxField
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.fields import MANY_TO_MANY_OVERRIDES
 from core.widgets import AdminMarkdownWidget
 
 from .models import Article, Reference
@@ -35,7 +36,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     filter_horizontal = ["topics"]
     date_hierarchy = "published_at"
-    formfield_overrides = {MarkdownxField: {"widget": AdminMarkdownWidget}}
+    formfield_overrides = {
+        MarkdownxField: {"widget": AdminMarkdownWidget},
+        **MANY_TO_MANY_OVERRIDES,
+    }
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "topics"]}),
         ("Publication", {"fields": ["status", "published_at"]}),

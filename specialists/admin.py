@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from core.fields import MANY_TO_MANY_OVERRIDES
 from core.timezones import TimeZoneField
 from core.widgets import AdminMarkdownWidget
 
@@ -45,7 +46,10 @@ class SpecialistAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
     filter_horizontal = ["topics", "approaches", "languages"]
     readonly_fields = ["submitted_at", "reviewed_at", "created_at", "updated_at"]
-    formfield_overrides = {models.TextField: {"widget": AdminMarkdownWidget}}
+    formfield_overrides = {
+        models.TextField: {"widget": AdminMarkdownWidget},
+        **MANY_TO_MANY_OVERRIDES,
+    }
     actions = ["approve", "request_changes", "mark_verified"]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

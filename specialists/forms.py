@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.fields import formfield
 from core.timezones import TimeZoneField, grouped_choices
 
 from .models import Specialist
@@ -41,6 +42,7 @@ class SpecialistForm(forms.ModelForm):
             "accepting_new_clients",
         ]
         field_classes = {"time_zone": TimeZoneField}
+        formfield_callback = formfield
         widgets = {
             "topics": forms.CheckboxSelectMultiple,
             "approaches": forms.CheckboxSelectMultiple,

@@ -98,6 +98,7 @@ MIDDLEWARE = [
     # Early, so a cached article page skips the rest; it replays their headers.
     "articles.pagecache.ArticlePageCacheMiddleware",
     "config.middleware.retry_after_on_429",
+    "core.middleware.refuse_nul_bytes",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

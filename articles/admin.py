@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.http import Http404
 from markdownx.models import MarkdownxField
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -45,3 +46,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ("Publication", {"fields": ["status", "published_at"]}),
         ("Review", {"fields": ["reviewed_by", "last_reviewed", "next_review_due"]}),
     ]
+
+    # django-simple-history looks ids up as given: a word for one raised
+    # ValueError (a 500). Ids here are whole numbers; anything else is a 404.
+    def history_view(self, request, object_id, extra_context=None):
+        _require_numbers(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _require_numbers(object_id, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _require_numbers(*ids):
+    if not all(value.isascii() and value.isdigit() for value in ids):
+        raise Http404

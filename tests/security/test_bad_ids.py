@@ -1,5 +1,5 @@
-"""Ids a database cannot hold (beyond 64 bits) are an invalid choice, not a 500:
-SQLite raises OverflowError on them in an `IN (...)` list."""
+"""Ids that are not numbers, or that a database cannot hold (beyond 64 bits),
+are an invalid choice or a 404, never a 500."""
 
 import pytest
 
@@ -63,3 +63,18 @@ def test_a_24_digit_topic_id_in_the_article_admin_is_an_invalid_choice(client, d
     assert response.status_code == 200
     assert b"is not one of the available choices" in response.content
     assert not article.topics.exists()
+
+
+@pytest.mark.parametrize(
+    "path", ["abc/history/", "{pk}/history/abc/", "{pk}/history/1.5/"]
+)
+def test_an_article_history_address_with_a_word_for_an_id_is_a_404(
+    client, db, path, settings
+):
+    settings.ADMIN_REQUIRES_TWO_FACTOR = False
+    client.force_login(make_staff(is_superuser=True))
+    article = make_article()
+
+    response = client.get("/admin/articles/article/" + path.format(pk=article.pk))
+
+    assert response.status_code == 404

@@ -73,7 +73,9 @@ def delete_account(request):
 @login_required
 def resend_verification(request):
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # A path on this site only: redirect() would take any other word for the
+    # name of a URL pattern (a 500 when there is none).
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = ""

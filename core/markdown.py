@@ -63,11 +63,21 @@ class Rendered:
     word_count: int = 0
 
 
+def _own_images_only(tag, attribute, value):
+    """An image loads only from this site (uploads under /media/): a picture
+    from another host would tell that host who reads the page, and when."""
+    if tag == "img" and attribute == "src":
+        own = value.startswith("/") and not value.startswith(("//", "/\\"))
+        return value if own else None
+    return value
+
+
 def sanitise(html):
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_own_images_only,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

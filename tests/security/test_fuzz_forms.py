@@ -182,6 +182,8 @@ NO_FORM = {
     "questions/": "list; its GET filters are in test_nul_urls.py",
     "questions/<int:pk>/": "page; its forms post elsewhere",
     "account/data/": "page",
+    "account/logged-out/": "page",
+    "account/deleted/": "page",
     "account/data/download/": "file",
     "sitemap.xml": "file",
     "robots.txt": "file",

@@ -18,6 +18,12 @@ from playwright.sync_api import expect
 from consultations import services
 from messaging.services import send_message
 from tests.browser.test_accounts_journey import log_in
+from tests.browser.test_booking_journey import (
+    VISITOR_ZONE,
+    fill_details,
+    slot_url,
+    submit,
+)
 from tests.factories import (
     make_bookable_specialist,
     make_specialist,
@@ -309,3 +315,19 @@ def test_leave_this_site_never_covers_a_field_or_button(
         assert not result["covered"], f"{path} at {viewport}: {result['covered']}"
         if viewport is not NARROW:
             axe(page)
+
+
+def test_booked_page_on_a_phone_wraps_the_private_link(new_page, live_server, rowan):
+    """The private link is one long word: without wrapping, the page scrolled
+    sideways on a phone."""
+    start = services.free_slots(rowan)[0]
+    page = new_page(viewport=PHONE, timezone_id=VISITOR_ZONE)
+    page.goto(slot_url(live_server, rowan, start, VISITOR_ZONE))
+    fill_details(page, name="Robin", email="robin@example.org")
+    submit(page).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Your consultation is booked"
+    )
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"]

@@ -3,11 +3,7 @@ has an account (allauth's enumeration prevention, which needs mandatory email
 verification), and the emails they send are limited per address, silently.
 """
 
-import io
-
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 
 from accounts.models import User
 from tests.factories import make_user, make_verified_user
@@ -22,13 +18,7 @@ FREE = "free@example.com"
 COMMITS = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def empty_cache(db):
-    """Rate-limit counters live in the default cache (its table in tests)."""
-    call_command("createcachetable", stdout=io.StringIO())
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.fixture

@@ -1,12 +1,9 @@
 """`next` only ever leads to a page of this site, and verification links
 fail clearly once used."""
 
-import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 
 from accounts.models import User
 from tests.factories import make_verified_user
@@ -27,13 +24,7 @@ EXPIRED = "This email confirmation link expired or is invalid."
 COMMITS = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def empty_cache(db):
-    """allauth's rate limits live in the default cache (its table in tests)."""
-    call_command("createcachetable", stdout=io.StringIO())
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 def sign_up(client, email="newcomer@example.com", **extra):

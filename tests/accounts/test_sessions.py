@@ -4,7 +4,6 @@ messages kept on the server, and __Host- cookies under production settings."""
 
 import base64
 import binascii
-import io
 import json
 import subprocess
 import sys
@@ -14,8 +13,6 @@ from http.cookies import SimpleCookie
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
-from django.core.management import call_command
 from django.test import Client
 
 from bench.prodsite import PROJECT_ROOT, production_env
@@ -32,13 +29,7 @@ CLEAR_SITE_DATA = '"cache", "cookies", "storage"'
 COMMITS = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def empty_cache(db):
-    """allauth's rate limits live in the default cache (its table in tests)."""
-    call_command("createcachetable", stdout=io.StringIO())
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.fixture

@@ -3,13 +3,10 @@
 The server is aiosmtpd on 127.0.0.1, in a thread, for the length of one test.
 """
 
-import io
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.core.cache import cache
-from django.core.management import call_command
 
 from accounts.models import User
 from contact.models import ContactMessage
@@ -24,13 +21,7 @@ PASSWORD = "a-long-test-password"
 COMMITS = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture(autouse=True)
-def empty_cache(db):
-    """allauth's rate limits live in the default cache (its table in tests)."""
-    call_command("createcachetable", stdout=io.StringIO())
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = pytest.mark.usefixtures("empty_cache")
 
 
 @pytest.fixture

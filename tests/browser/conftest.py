@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.core.cache import cache
 from django.core.management import call_command
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
@@ -276,3 +277,12 @@ def check_page(axe, new_page, live_server):
         return axe(snapshot)
 
     return check
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits(transactional_db):
+    """Rate limits (ours and allauth's) count attempts in the database cache,
+    which outlives the flush between tests: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()

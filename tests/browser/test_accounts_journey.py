@@ -12,7 +12,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from playwright.sync_api import expect
 
@@ -23,14 +22,6 @@ PROMPT = "You need to be logged in to contact us"
 SENT = "Your message has been sent"
 PASSWORD = "calm-river-stone-42"
 CONFIRM_LINK = re.compile(r"https?://\S+/accounts/confirm-email/\S+")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(transactional_db):
-    """allauth counts attempts in the database cache, which outlives the flush."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

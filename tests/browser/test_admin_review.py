@@ -8,7 +8,6 @@ console errors, CSP violations and requests to other hosts still fail a test.
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -16,14 +15,6 @@ from specialists import services
 from specialists.models import Specialist
 from tests.browser.test_accounts_journey import PASSWORD, field
 from tests.factories import make_specialist, make_verified_user
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(transactional_db):
-    """allauth counts logins in the database cache, which outlives the flush."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def log_in_to_the_admin(page, live_server, user):

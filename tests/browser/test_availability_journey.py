@@ -9,7 +9,6 @@ the Content-Security-Policy or ask another host for anything (see conftest.py).
 from datetime import time
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests.factories import make_bookable_specialist, make_verified_user
@@ -19,13 +18,6 @@ from .test_accounts_journey import log_in
 PHONE = {"width": 375, "height": 740}
 WIDE = {"width": 1280, "height": 800}
 MONDAY_TO_FRIDAY = range(5)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(transactional_db):
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def time_field(page, name):

@@ -14,7 +14,6 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from icalendar import Calendar
 from playwright.sync_api import expect
 
@@ -29,14 +28,6 @@ NAME_LABEL = "Your name (a first name or an alias is enough)"
 CONSENT = re.compile(r"^I have read the privacy notice")
 MANAGE_LINK = re.compile(r"https?://\S+/consultations/manage/[^/\s]+/")
 CANCELLED = "Your consultation has been cancelled. The specialist has been told"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(transactional_db):
-    """Booking attempts are counted in the database cache, which outlives the flush."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

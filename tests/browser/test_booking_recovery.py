@@ -8,7 +8,6 @@ Every page of the way passes axe.
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from consultations import services
@@ -29,13 +28,6 @@ PHONE = {"width": 375, "height": 740}
 WITH_AND_WITHOUT_JS = pytest.mark.parametrize(
     "javascript", [True, False], ids=["with-js", "without-js"]
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(transactional_db):
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ passes axe; the address is shown once and serves a feed a calendar parses;
 a new address retires the old one."""
 
 import pytest
-from django.core.cache import cache
 from icalendar import Calendar
 from playwright.sync_api import expect
 
@@ -13,14 +12,6 @@ from tests.factories import make_bookable_specialist, make_booking, make_verifie
 
 PHONE = {"width": 375, "height": 740}
 WIDE = {"width": 1280, "height": 800}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(transactional_db):
-    """Feed fetches are counted in the database cache, which outlives the flush."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, WIDE], ids=["375px", "1280px"])

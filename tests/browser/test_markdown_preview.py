@@ -7,7 +7,6 @@ the Content-Security-Policy or ask another host for anything (see conftest.py).
 """
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from specialists.models import Specialist
@@ -15,15 +14,6 @@ from tests.browser.test_accounts_journey import PASSWORD, field, log_in
 from tests.factories import make_specialist, make_verified_user
 
 PREVIEW = "/markdownx/markdownify/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(transactional_db):
-    """allauth and the preview count in the database cache, which outlives the
-    flush."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ import re
 from urllib.parse import quote
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from consultations import services
@@ -39,14 +38,6 @@ ONE_LINE_HEADER = 80  # px: one row of links or a Menu button, with its padding
 LONG_BIO = "\n\n".join(
     ["I work with people who were harassed at work, online and in the street."] * 12
 )
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(transactional_db):
-    """Rate limits are counted in the database cache, which outlives the flush."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

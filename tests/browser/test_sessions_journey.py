@@ -2,22 +2,12 @@
 out clears what the browser kept of the site, and the account deletion page
 (which says what stays) passes axe with and without JavaScript."""
 
-import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from tests.browser.test_accounts_journey import PASSWORD, field
 from tests.factories import make_verified_user
 
 EMAIL = "quiet.reader@example.com"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(transactional_db):
-    """allauth counts attempts in the database cache, which outlives the flush."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def log_in_with_the_form(page, live_server):

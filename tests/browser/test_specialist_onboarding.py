@@ -14,7 +14,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from icalendar import Calendar
 from playwright.sync_api import expect
 
@@ -32,14 +31,6 @@ PHONE = {"width": 375, "height": 740}
 WIDE = {"width": 1280, "height": 800}
 EMAIL = "rowan@example.org"
 LINK = re.compile(r"https?://\S+")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(transactional_db):
-    """allauth and the feed count in the database cache, which outlives the flush."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from messaging.services import send_message
@@ -22,14 +21,6 @@ PROMPT = "To create your specialist profile, please log in to your account."
 PHONE = {"width": 375, "height": 667}
 WIDE = {"width": 1280, "height": 800}
 ONE_LINE_HEADER = 80  # px, as in test_phone_layout
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(transactional_db):
-    """allauth counts attempts in the database cache, which outlives the flush."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def assert_leads_back_to_the_profile_form(link, path):

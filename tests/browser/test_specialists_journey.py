@@ -10,7 +10,6 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.core.files import File
 from PIL import Image
 from playwright.sync_api import expect
@@ -25,14 +24,6 @@ from tests.factories import make_user, make_verified_user
 FREE_BADGE = "Free consultation"  # on the cards
 FREE_PROFILE_BADGE = "Free 30-minute consultation"  # on the profile page
 NO_MATCH = "No specialists match these filters."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits(transactional_db):
-    """allauth counts logins in the database cache, which outlives the flush."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)

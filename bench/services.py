@@ -74,8 +74,8 @@ def _tail(path):
 def _as_postgres(command):
     """PostgreSQL refuses to run as root: as root, run as the postgres user."""
     if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *command]
-    return command
+        return ["runuser", "-u", "postgres", "--", *map(str, command)]
+    return [str(part) for part in command]
 
 
 @contextlib.contextmanager
@@ -95,36 +95,20 @@ def postgres_server(*, fsync=False):
     port = free_port()
     started = False
     try:
-        subprocess.run(
-            _as_postgres(
-                [str(pgbin / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"]
-            ),
-            check=True,
-            capture_output=True,
-        )
+        initdb = [pgbin / "initdb", "-D", data, "-A", "trust", "-U", "postgres"]
+        subprocess.run(_as_postgres(initdb), check=True, capture_output=True)
         options = (
             f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
             f"-c fsync={'on' if fsync else 'off'} -c max_connections=200"
         )
-        subprocess.run(
-            _as_postgres(
-                [str(pgbin / "pg_ctl"), "-D", str(data), "-l", str(log), "-w",
-                 "-o", options, "start"]
-            ),  # fmt: skip
-            check=True,
-            capture_output=True,
-        )
+        start = [pgbin / "pg_ctl", "-D", data, "-l", log, "-w", "-o", options, "start"]
+        subprocess.run(_as_postgres(start), check=True, capture_output=True)
         started = True
         yield f"postgres://postgres@127.0.0.1:{port}/postgres"
     finally:
         if started:
-            subprocess.run(
-                _as_postgres(
-                    [str(pgbin / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w",
-                     "stop"]
-                ),  # fmt: skip
-                capture_output=True,
-            )
+            stop = [pgbin / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"]
+            subprocess.run(_as_postgres(stop), capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)
 
 

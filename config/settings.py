@@ -6,6 +6,7 @@ DEBUG off the site refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 README.md lists every variable.
 """
 
+import ipaddress
 import os
 import tempfile
 from pathlib import Path
@@ -217,7 +218,6 @@ ACCOUNT_RATE_LIMITS = {
 # At most this many password reset, verification and "account already
 # exists" emails go to one address in an hour, whoever asks for them.
 ACCOUNT_MAIL_LIMIT = 3
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ALLAUTH_TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Shown in authenticator apps, which others may see: neutral by default.
 MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Appointments")
@@ -351,8 +351,27 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 if env_bool("DJANGO_BEHIND_PROXY"):
-    # Trust X-Forwarded-Proto only when a proxy in front of the site sets it.
+    # Trust X-Forwarded-Proto only when a proxy in front of the site sets it
+    # (deploy/nginx.conf does, on every request).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def env_networks(name):
+    """A comma-separated list of IP addresses or networks (10.0.0.0/8)."""
+    items = env_list(name)
+    for item in items:
+        try:
+            ipaddress.ip_network(item)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks, got {item!r}"
+            ) from None
+    return items
+
+
+# The proxies in front whose X-Forwarded-For the rate limits believe
+# (core.ratelimit.client_ip). Empty: the header is ignored.
+TRUSTED_PROXIES = env_networks("TRUSTED_PROXIES")
 
 # django-markdownx: our renderer (Markdown, then nh3) feeds the live preview,
 # and uploads are only JPEG, PNG or WebP of a few MB, re-encoded by Pillow.

@@ -19,12 +19,14 @@ address, a user id), so the cache never holds an address in clear and a leaked
 cache table cannot be reversed with a list of likely addresses.
 """
 
+import functools
+import ipaddress
 import math
 import time
 
 from allauth.account import app_settings as allauth_settings
-from allauth.account.adapter import get_adapter
 from allauth.core.internal import ratelimit as allauth_ratelimit
+from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
@@ -79,10 +81,53 @@ class RateLimit:
 
 
 def client_ip(request):
-    """The visitor's address, trusting X-Forwarded-For only from the number of
-    proxies configured in ALLAUTH_TRUSTED_PROXY_COUNT (allauth's rule, so its
-    limits and ours count the same address)."""
-    return get_adapter(request).get_client_ip(request)
+    """The visitor's address, as rate limits count it (ours and allauth's:
+    accounts.adapter.AccountAdapter.get_client_ip returns this too).
+
+    X-Forwarded-For is written by whoever sends the request, so it is read only
+    when the connection comes from one of TRUSTED_PROXIES, and then from the
+    right: each trusted proxy appended the address it saw, so the first address
+    that is not a trusted proxy is the client's. What lies left of it was sent
+    by the client and may be anything. Without a trusted peer the header is
+    ignored and the peer's own address counts, so a client that reaches the app
+    server directly cannot choose its address. A malformed entry ends the walk
+    at the last trusted hop, the last address we can vouch for.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    peer = _ip(remote)
+    if peer is None:  # e.g. a Unix socket, which has no address
+        return remote
+    proxies = _networks(tuple(settings.TRUSTED_PROXIES))
+    hop = peer
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    for entry in reversed(forwarded):
+        if not _is_trusted(hop, proxies):
+            break
+        address = _ip(entry)
+        if address is None:  # empty, garbage, or a port glued on: stop
+            break
+        hop = address
+    return str(hop)
+
+
+def _ip(text):
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    # An IPv4 client seen through a dual-stack socket: count it as IPv4.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped
+    return address
+
+
+@functools.cache
+def _networks(trusted_proxies):
+    return tuple(ipaddress.ip_network(proxy) for proxy in trusted_proxies)
+
+
+def _is_trusted(address, proxies):
+    return any(address in network for network in proxies)
 
 
 def too_many_requests(request, template_name, context, *, form, error):

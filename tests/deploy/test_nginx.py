@@ -194,6 +194,7 @@ class Proxy:
     https_port: int
     app_port: int
     site: object
+    folder: Path
 
     def request(self, method, path, *, tls=True, source="127.0.0.1", **options):
         port = self.https_port if tls else self.http_port
@@ -250,7 +251,7 @@ def proxy(tmp_path_factory):
         with nginx_server(
             folder / "nginx", app_port=app_port, media_root=media_root
         ) as (http_port, https_port):
-            yield Proxy(http_port, https_port, app_port, site)
+            yield Proxy(http_port, https_port, app_port, site, folder / "nginx")
 
 
 def test_http_redirects_to_https_on_the_same_host(proxy):
@@ -409,3 +410,20 @@ def test_the_rate_limit_counts_each_clients_own_address(proxy):
     assert first_five == [302] * 5
     assert sixth == 429
     assert other_client == 302
+
+
+def test_the_access_log_holds_no_path_and_no_address(proxy):
+    token = "a-private-token-in-the-path"
+    proxy.request("GET", f"/consultations/manage/{token}/", source="127.0.0.2")
+    proxy.request("GET", "/?q=private", source="127.0.0.2")
+    # nginx writes a request's line once the response is sent.
+    log = (proxy.folder / "site-access.log").read_text()
+    lines = log.splitlines()
+
+    assert lines
+    assert all(
+        re.fullmatch(r"\S+ [A-Z]+ \d{3} \d+ [\d.]+ [\d.,: -]+", line) for line in lines
+    )
+    assert token not in log
+    assert "private" not in log
+    assert "127.0.0" not in log

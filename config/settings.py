@@ -388,6 +388,8 @@ DEFAULT_EXCEPTION_REPORTER_FILTER = "core.logging.PersonalDataReporterFilter"
 # email confirmation and password reset keys): Django logs the path of every
 # 4xx. Django's own `django` and `django.server` loggers are redefined here,
 # because the handlers its defaults give them would not redact anything.
+# Everything goes to stdout, one line per event (tracebacks included), for
+# whatever collects the process's output (journald, Docker).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -396,14 +398,20 @@ LOGGING = {
         "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
     },
     "formatters": {
+        "one_line": {"()": "core.logging.OneLineFormatter"},
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["redact_secrets"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "one_line",
+            "filters": ["redact_secrets"],
+        },
         "django.server": {
             "class": "logging.StreamHandler",
             "formatter": "django.server",

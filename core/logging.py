@@ -24,6 +24,7 @@ record when a handler with it ran first, but must not be relied on.
 import copy
 import logging
 import re
+import time
 
 from django.views.debug import SafeExceptionReporterFilter
 
@@ -115,6 +116,38 @@ class RedactSecretsFilter(logging.Filter):
             # A secret split across the format string and its arguments.
             record.msg, record.args = redact(message), ()
         return True
+
+
+# Every character str.splitlines() breaks a line at, written as an escape:
+# log collectors (journald, Docker, a log shipper) cut at newlines, and some at
+# the others, so a traceback or a newline in a value would become several
+# events, the later ones without level or logger (or a forged line of its own).
+_LINE_BREAKS = {
+    ord(char): char.encode("unicode_escape").decode()
+    for char in "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+}
+
+
+class OneLineFormatter(logging.Formatter):
+    """One line per event: time (UTC), level, logger and message, with the
+    traceback, if any, on the same line (its line breaks escaped as \\n).
+
+    Settings use it for everything written to stdout, and config/gunicorn.py
+    for gunicorn's error and access logs.
+    """
+
+    converter = time.gmtime
+
+    def __init__(self, fmt=None, datefmt=None, style="%", **kwargs):
+        super().__init__(
+            fmt or "%(asctime)s %(levelname)s %(name)s %(message)s",
+            datefmt or "%Y-%m-%dT%H:%M:%SZ",
+            style,
+            **kwargs,
+        )
+
+    def format(self, record):
+        return super().format(record).translate(_LINE_BREAKS)
 
 
 class PersonalDataReporterFilter(SafeExceptionReporterFilter):

@@ -46,12 +46,37 @@ def env_int(name, default):
         ) from None
 
 
+def env_secret(name, default=""):
+    """NAME, or the contents of the file NAME_FILE names (stripped).
+
+    A secret in a file stays out of the process environment, which other
+    tools print and child processes inherit: systemd credentials, Docker and
+    Kubernetes secrets are mounted as files. Setting both is a mistake, and a
+    file that cannot be read stops the site instead of leaving it unset.
+    """
+    file_name = os.environ.get(f"{name}_FILE", "").strip()
+    if not file_name:
+        return os.environ.get(name, default)
+    if name in os.environ:
+        raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both.")
+    try:
+        return Path(file_name).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        # The path and the reason, never the contents.
+        raise ImproperlyConfigured(
+            f"{name}_FILE: cannot read {file_name!r} "
+            f"({exc.strerror if isinstance(exc, OSError) else 'not UTF-8 text'})."
+        ) from None
+
+
 DEBUG = env_bool("DJANGO_DEBUG")
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = env_secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (or DJANGO_DEBUG=true).")
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY or DJANGO_SECRET_KEY_FILE (or DJANGO_DEBUG=true)."
+        )
     SECRET_KEY = "development-only-key-never-used-with-debug-off"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
@@ -59,6 +84,17 @@ if not ALLOWED_HOSTS:
     if not DEBUG:
         raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS (or DJANGO_DEBUG=true).")
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+
+# The scheme and host of every address people reach the site at, when a
+# form is posted through a proxy or from another host name than the one in
+# the request (Django checks the Origin header against the request's host).
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+for origin in CSRF_TRUSTED_ORIGINS:
+    if not origin.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            "DJANGO_CSRF_TRUSTED_ORIGINS holds origins with their scheme, "
+            f"such as https://example.org, got {origin!r}"
+        )
 
 INSTALLED_APPS = [
     "core",
@@ -133,7 +169,12 @@ TEMPLATES = [
 ]
 
 # Database: SQLite by default, PostgreSQL (or any database) through DATABASE_URL.
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# Each worker keeps its connection for DATABASE_CONN_MAX_AGE seconds and checks
+# it is still alive before reusing it for a new request (a restarted database
+# costs one failed check, not one failed request). On PostgreSQL,
+# DATABASE_POOL=true uses Django's connection pool instead (README).
+DATABASE_URL = env_secret("DATABASE_URL")
+DATABASE_POOL = env_bool("DATABASE_POOL")
 if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
@@ -142,6 +183,20 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASE_POOL:
+        if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DATABASE_POOL=true needs PostgreSQL.")
+        # Django refuses a pool with persistent connections: each request
+        # takes a connection from the pool and gives it back at its end. With
+        # CONN_HEALTH_CHECKS on, Django has the pool test each connection it
+        # hands out.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 1),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 4),
+        }
+elif DATABASE_POOL:
+    raise ImproperlyConfigured("DATABASE_POOL=true needs DATABASE_URL (PostgreSQL).")
 else:
     DATABASES = {
         "default": {
@@ -228,7 +283,7 @@ ADMIN_REQUIRES_TWO_FACTOR = env_bool("ADMIN_REQUIRES_TWO_FACTOR", not DEBUG)
 # Cache: shared by every app-server worker. The database cache on one machine;
 # Redis when several app servers run. Never a per-process memory cache, which
 # would multiply every rate limit by the number of workers.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env_secret("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -295,7 +350,7 @@ if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_PORT = env_int("EMAIL_PORT", 587)
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
     EMAIL_TIMEOUT = 10
 elif os.environ.get("EMAIL_FILE_PATH"):

@@ -10,6 +10,7 @@ from django.views.static import serve
 
 from articles.sitemaps import ArticleSitemap
 from articles.views import markdown_image_upload, markdown_preview
+from config.health import healthz
 from consultations import urls as consultations_urls
 from messaging import urls as messaging_urls
 from pages.sitemaps import StaticPagesSitemap
@@ -84,6 +85,7 @@ urlpatterns = [
     path("markdownx/upload/", markdown_image_upload, name="markdownx_upload"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", healthz, name="healthz"),
     # Uploaded images (Markdown illustrations): only JPEG, PNG or WebP that
     # Pillow re-encoded get here. A proxy in front may serve MEDIA_ROOT instead.
     re_path(r"^media/(?P<path>.*)$", serve_media),

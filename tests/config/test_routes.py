@@ -11,6 +11,7 @@ from django.urls import resolve, reverse
 from accounts import views as accounts_views
 from articles import views as articles_views
 from articles.feeds import LatestArticlesFeed
+from config.health import healthz
 from config.urls import serve_media
 from consultations import specialist_views
 from consultations import views as consultations_views
@@ -26,6 +27,7 @@ PUBLIC_PATHS = {
     "/privacy/": pages_views.privacy,
     "/for-specialists/": pages_views.for_specialists,
     "/robots.txt": pages_views.robots_txt,
+    "/healthz": healthz,
     "/sitemap.xml": sitemap,
     "/articles/": articles_views.article_list,
     "/articles/some-article/": articles_views.article_detail,

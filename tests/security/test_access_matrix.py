@@ -103,6 +103,7 @@ EXPECTED = {
     "consultations:free": Public("the list of bookable specialists"),
     "sitemap": Public("public pages only"),
     "robots_txt": Public("public file"),
+    "healthz": Public("says whether the database and the cache answer"),
     "^media/(?P<path>.*)$": Public("uploaded illustrations of public articles"),
     "markdownx_markdownify": Public(
         "renders what is posted; who may use it: test_staff_two_factor"

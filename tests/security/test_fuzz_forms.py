@@ -187,6 +187,7 @@ NO_FORM = {
     "account/data/download/": "file",
     "sitemap.xml": "file",
     "robots.txt": "file",
+    "healthz": "health check (GET only)",
     "^media/(?P<path>.*)$": "files",
     "accounts/inactive/": "page",
     "accounts/confirm-email/": "page",

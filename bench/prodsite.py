@@ -123,35 +123,52 @@ def prepare_site(directory, *, database_url=None):
 
 
 @contextlib.contextmanager
-def gunicorn_server(site, *, workers=3, startup_timeout=30):
+def gunicorn_server(site, *, workers=3, startup_timeout=30, config_file=None):
     """Runs `gunicorn config.wsgi` on a free loopback port; yields its base URL.
 
     The listening socket is bound here and handed to gunicorn (fd://), so
     there is no window in which another process could take the port. The
-    server is stopped when the block ends, however it ends.
+    server is stopped when the block ends, however it ends. Its output
+    (error and access logs) is in server_log(site, base_url).
+
+    With `config_file` ("config/gunicorn.py"), gunicorn runs as production
+    runs it: `gunicorn -c config_file config.wsgi`, the socket and the number
+    of workers given the way the file reads them, from the environment.
     """
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(2048)
     port = listener.getsockname()[1]
-    log_path = Path(site.directory) / f"gunicorn-{port}.log"
-    command = [
-        sys.executable, "-m", "gunicorn", "config.wsgi",
-        "--bind", f"fd://{listener.fileno()}",
-        "--workers", str(workers),
-        "--worker-class", "sync",
-        "--graceful-timeout", "5",
-        # The default control socket ($HOME/.gunicorn/gunicorn.ctl) is one
-        # path for every gunicorn of the user: two servers would fight over it.
-        "--no-control-socket",
-        "--error-logfile", "-",
-    ]  # fmt: skip
+    log_path = _log_path(site, port)
+    env = site.env
+    # The default control socket ($HOME/.gunicorn/gunicorn.ctl) is one path
+    # for every gunicorn of the user: two servers would fight over it.
+    if config_file:
+        command = [
+            sys.executable, "-m", "gunicorn", "-c", str(config_file), "config.wsgi",
+            "--no-control-socket",
+        ]  # fmt: skip
+        env = {
+            **env,
+            "GUNICORN_BIND": f"fd://{listener.fileno()}",
+            "WEB_CONCURRENCY": str(workers),
+        }
+    else:
+        command = [
+            sys.executable, "-m", "gunicorn", "config.wsgi",
+            "--bind", f"fd://{listener.fileno()}",
+            "--workers", str(workers),
+            "--worker-class", "sync",
+            "--graceful-timeout", "5",
+            "--no-control-socket",
+            "--error-logfile", "-",
+        ]  # fmt: skip
     try:
         with open(log_path, "wb") as log:
             server = subprocess.Popen(
                 command,
                 cwd=PROJECT_ROOT,
-                env=site.env,
+                env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -167,6 +184,15 @@ def gunicorn_server(site, *, workers=3, startup_timeout=30):
         yield base_url
     finally:
         stop(server)
+
+
+def _log_path(site, port):
+    return Path(site.directory) / f"gunicorn-{port}.log"
+
+
+def server_log(site, base_url):
+    """What the gunicorn_server at `base_url` has written so far."""
+    return _log_path(site, urlsplit(base_url).port).read_text()
 
 
 def _wait_until_answers(server, base_url, log_path, timeout):

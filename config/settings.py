@@ -46,6 +46,19 @@ def env_int(name, default):
         ) from None
 
 
+def env_networks(name):
+    """A comma-separated list of IP addresses or networks (10.0.0.0/8)."""
+    items = env_list(name)
+    for item in items:
+        try:
+            ipaddress.ip_network(item)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list IP addresses or networks, got {item!r}"
+            ) from None
+    return items
+
+
 def env_secret(name, default=""):
     """NAME, or the contents of the file NAME_FILE names (stripped).
 
@@ -411,19 +424,6 @@ if env_bool("DJANGO_BEHIND_PROXY"):
     # Trust X-Forwarded-Proto only when a proxy in front of the site sets it
     # (deploy/nginx.conf does, on every request).
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-
-
-def env_networks(name):
-    """A comma-separated list of IP addresses or networks (10.0.0.0/8)."""
-    items = env_list(name)
-    for item in items:
-        try:
-            ipaddress.ip_network(item)
-        except ValueError:
-            raise ImproperlyConfigured(
-                f"{name} must list IP addresses or networks, got {item!r}"
-            ) from None
-    return items
 
 
 # The proxies in front whose X-Forwarded-For the rate limits believe

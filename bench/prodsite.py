@@ -122,9 +122,29 @@ def prepare_site(directory, *, database_url=None):
     return site
 
 
+@dataclass
+class Server:
+    """A running gunicorn: its base URL, its master's pid (the workers are the
+    master's children) and the file its output goes to."""
+
+    url: str
+    pid: int
+    log_path: Path
+
+
 @contextlib.contextmanager
 def gunicorn_server(site, *, workers=3, startup_timeout=30, config_file=None):
     """Runs `gunicorn config.wsgi` on a free loopback port; yields its base URL.
+    See gunicorn_process."""
+    with gunicorn_process(
+        site, workers=workers, startup_timeout=startup_timeout, config_file=config_file
+    ) as server:
+        yield server.url
+
+
+@contextlib.contextmanager
+def gunicorn_process(site, *, workers=3, startup_timeout=30, config_file=None):
+    """Runs `gunicorn config.wsgi` on a free loopback port; yields a Server.
 
     The listening socket is bound here and handed to gunicorn (fd://), so
     there is no window in which another process could take the port. The
@@ -181,7 +201,7 @@ def gunicorn_server(site, *, workers=3, startup_timeout=30, config_file=None):
     base_url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_answers(server, base_url, log_path, startup_timeout)
-        yield base_url
+        yield Server(base_url, server.pid, log_path)
     finally:
         stop(server)
 

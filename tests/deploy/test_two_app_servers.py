@@ -19,12 +19,14 @@ before its commit, so that its worker can be killed at the worst moment.
 """
 
 import http.client
+import itertools
 import json
 import os
 import re
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -161,11 +163,12 @@ class Cluster:
     # Every name, address, token and cookie the tests used: none of it may
     # appear in the servers' logs (the last test reads them).
     personal: set = field(default_factory=set)
-    addresses: iter = field(default_factory=lambda: iter(range(1, 60000)))
+    visitors: Iterator[int] = field(default_factory=lambda: itertools.count(1))
 
     def visitor(self):
-        n = next(self.addresses)
-        return Visitor(self, f"10.{n // 250 % 250}.{n % 250}.{n % 7 + 1}")
+        """A new visitor, from an address no other visitor has."""
+        n = next(self.visitors)
+        return Visitor(self, f"10.0.{n // 250}.{n % 250 + 1}")
 
     def sql(self, query, *params):
         with psycopg.connect(self.database_url, autocommit=True) as connection:
@@ -186,45 +189,48 @@ def cluster(tmp_path_factory):
     member_email, member_password = "member@example.org", os.urandom(12).hex()
     # The static files (the pages' manifest) are collected meanwhile: that
     # needs the settings, not the database.
-    collecting = ThreadPoolExecutor(1).submit(
-        manage_or_fail, production_env(directory), "collectstatic", "--no-input"
-    )
-    with postgres_server() as database_url, redis_server() as redis_url:
-        env = production_env(
-            directory,
-            database_url=database_url,
-            REDIS_URL=redis_url,
-            DJANGO_SETTINGS_MODULE="tests.deploy.cluster_settings",
-            EMAIL_FILE_PATH=str(directory / "sent-emails"),
-            HOLD_BOOKING_PIDFILE=str(directory / "held.pid"),
-            # The servers stand behind one proxy, which says who the client is.
-            ALLAUTH_TRUSTED_PROXY_COUNT="1",
+    with ThreadPoolExecutor(1) as meanwhile:
+        collecting = meanwhile.submit(
+            manage_or_fail, production_env(directory), "collectstatic", "--no-input"
         )
-        setup = SETUP.format(slug=SLUG, email=member_email, password=member_password)
-        output = manage_or_fail(env, "shell", "--no-imports", "-c", setup).stdout
-        slots = json.loads(output.splitlines()[-1])
-        collecting.result()
-        site = Site(directory, env)
-        with (
-            gunicorn_process(site, workers=3) as server_a,
-            gunicorn_process(site, workers=3) as server_b,
-        ):
-            try:
-                yield Cluster(
-                    directory=directory,
-                    database_url=database_url,
-                    redis_url=redis_url,
-                    servers=[server_a, server_b],
-                    slots=slots,
-                    member_email=member_email,
-                    member_password=member_password,
-                    personal={member_email, member_password},
-                )
-            finally:
-                # Both shut down at once: a graceful stop waits out idle
-                # workers (--graceful-timeout), one server after the other.
-                for server in (server_a, server_b):
-                    os.kill(server.pid, signal.SIGTERM)
+        with postgres_server() as database_url, redis_server() as redis_url:
+            env = production_env(
+                directory,
+                database_url=database_url,
+                REDIS_URL=redis_url,
+                DJANGO_SETTINGS_MODULE="tests.deploy.cluster_settings",
+                EMAIL_FILE_PATH=str(directory / "sent-emails"),
+                HOLD_BOOKING_PIDFILE=str(directory / "held.pid"),
+                # The servers stand behind one proxy, which says who the client is.
+                ALLAUTH_TRUSTED_PROXY_COUNT="1",
+            )
+            setup = SETUP.format(
+                slug=SLUG, email=member_email, password=member_password
+            )
+            output = manage_or_fail(env, "shell", "--no-imports", "-c", setup).stdout
+            slots = json.loads(output.splitlines()[-1])
+            collecting.result()
+            site = Site(directory, env)
+            with (
+                gunicorn_process(site, workers=3) as server_a,
+                gunicorn_process(site, workers=3) as server_b,
+            ):
+                try:
+                    yield Cluster(
+                        directory=directory,
+                        database_url=database_url,
+                        redis_url=redis_url,
+                        servers=[server_a, server_b],
+                        slots=slots,
+                        member_email=member_email,
+                        member_password=member_password,
+                        personal={member_email, member_password},
+                    )
+                finally:
+                    # Both shut down at once: a graceful stop waits out idle
+                    # workers (--graceful-timeout), one server after the other.
+                    for server in (server_a, server_b):
+                        os.kill(server.pid, signal.SIGTERM)
 
 
 def bookings_at(cluster, start):
@@ -298,12 +304,9 @@ def test_forty_visitors_racing_for_one_slot_on_two_servers_get_one_booking(clust
     assert len(messages) == 2
     assert [to for [to] in messages if email in to] == [f"Visitor {winner} <{email}>"]
     for n in range(VISITORS):
-        assert queued_to(cluster, f"visitor{n}@example.org") == (
-            1 if n == winner else 0
-        )
-    for n in range(VISITORS):
-        sent = cluster.sent_to(f"visitor{n}@example.org")
-        assert sent == (1 if n == winner else 0)
+        expected = 1 if n == winner else 0
+        assert queued_to(cluster, f"visitor{n}@example.org") == expected
+        assert cluster.sent_to(f"visitor{n}@example.org") == expected
 
     # The winner's booked page, on either server, holds its private link.
     booked = visitors[winner].get(cluster.servers[1], "/consultations/booked/")
@@ -448,6 +451,6 @@ def test_the_servers_logs_hold_no_personal_data(cluster):
     for server in cluster.servers:
         log = server.log_path.read_text()
         assert "Traceback" not in log
-        assert "@example.org" not in log
+        assert "@example." not in log
         leaked = sorted(value for value in cluster.personal if value in log)
         assert leaked == []

@@ -11,7 +11,9 @@ server: nothing may depend on which one answers.
 It runs in the suite's PostgreSQL run (DATABASE_URL=postgres://..., as CI's
 second leg sets it) and skips elsewhere: it starts its own servers, so the
 SQLite run would only repeat it. With REQUIRE_SERVICES set (CI), missing
-packages fail it instead of skipping. About 30 s on a 2-core machine.
+packages fail it instead of skipping. Its processes use about 25 s of CPU
+(the migrations, six workers booting, about a hundred requests): some 80 s of
+wall time on two cores shared with other test runs.
 
 The gunicorns load tests/deploy/cluster_settings.py: the production settings
 plus hold_booking, a test-only app that holds one chosen booking open just

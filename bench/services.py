@@ -92,17 +92,26 @@ def postgres_server(*, fsync=False):
         postgres = pwd.getpwnam("postgres")
         os.chown(folder, postgres.pw_uid, postgres.pw_gid)
     data, log = folder / "data", folder / "log"
-    port = free_port()
     started = False
     try:
         initdb = [pgbin / "initdb", "-D", data, "-A", "trust", "-U", "postgres"]
         subprocess.run(_as_postgres(initdb), check=True, capture_output=True)
-        options = (
-            f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
-            f"-c fsync={'on' if fsync else 'off'} -c max_connections=200"
-        )
-        start = [pgbin / "pg_ctl", "-D", data, "-l", log, "-w", "-o", options, "start"]
-        subprocess.run(_as_postgres(start), check=True, capture_output=True)
+        # The free port is only known free when it is asked for: another
+        # process may take it before PostgreSQL binds it. Then try another.
+        for attempt in range(5):
+            port = free_port()
+            options = (
+                f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 "
+                f"-c fsync={'on' if fsync else 'off'} -c max_connections=200"
+            )
+            start = [pgbin / "pg_ctl", "-D", data, "-l", log, "-w", "-o", options]
+            result = subprocess.run(
+                _as_postgres([*start, "start"]), capture_output=True, text=True
+            )
+            if result.returncode == 0:
+                break
+            if attempt == 4:
+                raise RuntimeError(f"PostgreSQL did not start:\n{_tail(log)}")
         started = True
         yield f"postgres://postgres@127.0.0.1:{port}/postgres"
     finally:

@@ -207,9 +207,7 @@ def cluster(tmp_path_factory):
             EMAIL_FILE_PATH=str(directory / "sent-emails"),
             HOLD_BOOKING_PIDFILE=str(directory / "held.pid"),
             # One proxy in front, on this machine: the rate limits count the
-            # client it names in X-Forwarded-For. (Settings that read the
-            # proxy's address, TRUSTED_PROXIES, supersede the count.)
-            ALLAUTH_TRUSTED_PROXY_COUNT="1",
+            # client it names in X-Forwarded-For.
             TRUSTED_PROXIES="127.0.0.1",
         )
         setup = SETUP.format(slug=SLUG, email=member_email, password=member_password)

@@ -7,4 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from core import pagecache
+
         from . import sessions  # noqa: F401 (connects the login/logout receivers)
+
+        # Questions show their author's name. A login writes last_login too,
+        # which costs the workers one render of each page, nothing more.
+        pagecache.watch(self.get_model("User"))

@@ -7,5 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        # Connects the signals that clear cached pages when an article changes.
-        from . import pagecache  # noqa: F401
+        from core import pagecache
+
+        pagecache.watch(*self.get_models())

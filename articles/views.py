@@ -15,9 +15,9 @@ from core.markdown import (
     check_cost,
     render_markdown,
 )
+from core.pagecache import public_page
 from core.ratelimit import RateLimit
 
-from . import pagecache
 from .forms import ImageUploadForm
 from .models import Article
 from .sharing import share_links
@@ -27,6 +27,7 @@ from .sharing import share_links
 PREVIEWS_PER_USER = RateLimit("markdown-preview", limit=30, window=30)
 
 
+@public_page
 def article_list(request):
     articles = Article.objects.published().only(
         "title", "slug", "summary", "published_at", "reading_minutes"
@@ -38,6 +39,7 @@ def article_list(request):
     )
 
 
+@public_page
 def article_detail(request, slug):
     # Staff preview drafts through "View on site"; for everyone else a draft
     # does not exist.
@@ -50,7 +52,6 @@ def article_detail(request, slug):
         articles.prefetch_related("references", "topics"), slug=slug
     )
     url = request.build_absolute_uri(article.get_absolute_url())
-    pagecache.remember_version(request, article)
     context = {
         "article": article,
         "canonical_url": url,

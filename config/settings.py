@@ -145,8 +145,8 @@ MIDDLEWARE = [
     "config.middleware.cross_origin_resource_policy",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Early, so a cached article page skips the rest; it replays their headers.
-    "articles.pagecache.ArticlePageCacheMiddleware",
+    # Early, so a kept public page skips the rest; it replays their headers.
+    "core.pagecache.PageCacheMiddleware",
     "config.middleware.retry_after_on_429",
     "core.middleware.refuse_nul_bytes",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -236,9 +236,10 @@ else:
         }
     }
 
-# How long a worker may serve its kept copy of an anonymous article page
-# (articles/pagecache.py) before rendering it again.
-ARTICLE_PAGE_MAX_AGE = env_int("ARTICLE_PAGE_MAX_AGE", 300)
+# How long a worker may serve its kept copy of an anonymous public page
+# (core/pagecache.py) before rendering it again: every write shows at once,
+# this bounds what changes with time alone (free slots that pass).
+PAGE_CACHE_MAX_AGE = env_int("PAGE_CACHE_MAX_AGE", 60)
 
 # Personal data of past consultations is removed after this many days
 # (manage.py purge_consultations, run daily).

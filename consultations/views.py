@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.debug import sensitive_post_parameters
 
+from core.pagecache import public_page
 from core.ratelimit import RateLimited, client_ip, too_many_requests
 from core.timezones import browser_zone, describe
 from specialists.models import Specialist
@@ -51,6 +52,7 @@ MOVED_ENOUGH = _lazy(
 )
 
 
+@public_page
 def free_consultation(request):
     context = {
         "specialists": Specialist.objects.featured()[:6],
@@ -110,6 +112,9 @@ def _render_picker(request, specialist, time_zone, *, status=200, **extra):
     return render(request, "consultations/slot_picker.html", context, status=status)
 
 
+# The slot picker only: ?slot= (the details form, with its one-time token) is
+# never kept.
+@public_page(query=["tz"])
 @sensitive_post_parameters(
     "name", "email", "visitor_phone", "contact_preferences", "note"
 )

@@ -18,3 +18,18 @@ class Topic(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class ContentVersion(models.Model):
+    """One row whose number moves on every write to what public pages show
+    (core/pagecache.py): each app-server worker compares it with the number
+    its kept pages were rendered under, so an edit made through any worker
+    shows at once on all of them."""
+
+    number = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("public content version")
+
+    def __str__(self):
+        return str(self.number)

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from .pagecache import note_variant
+
 # "Factory" and "localtime" are not places: no one lives there.
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
 _KNOWN = frozenset(TIME_ZONES)
@@ -132,5 +134,13 @@ class TimeZoneField(forms.CharField):
 def browser_zone(request):
     """The zone the visitor's browser reported (site.js sets the `tz`
     cookie), or None without JavaScript or for a name we do not know."""
+    zone = reported_zone(request)
+    # The page now depends on the cookie: a kept copy is kept per zone.
+    note_variant(request, "tz", zone)
+    return zone or None
+
+
+def reported_zone(request):
+    """browser_zone's answer ("" for none), for the page cache's lookup."""
     zone = request.COOKIES.get("tz", "")
-    return zone if is_known(zone) else None
+    return zone if is_known(zone) else ""

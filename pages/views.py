@@ -5,9 +5,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from articles.models import Article
+from core.pagecache import public_page
 from specialists.models import Specialist
 
 
+@public_page
 def home(request):
     featured = (
         Article.objects.published()
@@ -22,6 +24,7 @@ def home(request):
     return render(request, "pages/home.html", context)
 
 
+@public_page
 def for_specialists(request):
     """Why and how a specialist joins, with one button to start: to the
     profile form (gated for anonymous visitors), or to the dashboard when
@@ -32,6 +35,7 @@ def for_specialists(request):
     return render(request, "pages/for_specialists.html", context)
 
 
+@public_page
 def privacy(request):
     return render(request, "pages/privacy.html", {"section": "privacy"})
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.gating import account_required, has_verified_email, verify_first
 from core.listing import filtered_page
+from core.pagecache import public_page
 from core.ratelimit import RateLimited, too_many_requests
 from specialists.models import Specialist
 
@@ -62,6 +63,7 @@ def filter_questions(questions, filters):
     return questions
 
 
+@public_page(query=[*QuestionFilterForm.base_fields, "page"])
 def question_list(request):
     questions = (
         Question.objects.published()
@@ -99,6 +101,7 @@ def ask(request):
     return render(request, "questions/question_form.html", context)
 
 
+@public_page
 def question_detail(request, pk):
     return _render_question(request, _public_question(pk))
 

@@ -7,4 +7,9 @@ class SpecialistsConfig(AppConfig):
     verbose_name = _("Specialists")
 
     def ready(self):
+        from core import pagecache
+
         from . import personal_data, signals  # noqa: F401
+
+        # Profiles, their topics, languages and free slots.
+        pagecache.watch(*self.get_models())

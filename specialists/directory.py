@@ -17,6 +17,7 @@ from django_countries import countries
 
 from core.listing import FilterForm, LookupChoiceField, filtered_page
 from core.models import Topic
+from core.pagecache import public_page
 
 from .models import Language, Specialist
 
@@ -97,6 +98,7 @@ def filter_specialists(specialists, filters):
     return specialists.featured_first()
 
 
+@public_page(query=[*DirectoryFilterForm.base_fields, "page"])
 def directory(request):
     specialists = (
         Specialist.objects.approved()

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.gating import account_required, acts_as_staff
+from core.pagecache import public_page
 
 from . import services
 from .forms import EmailPreferencesForm, SpecialistForm
@@ -89,6 +90,7 @@ def submit_profile(request):
     return redirect("specialists:dashboard")
 
 
+@public_page
 def profile(request, slug):
     specialist = get_object_or_404(
         Specialist.objects.with_next_free().prefetch_related(

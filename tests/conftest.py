@@ -8,8 +8,8 @@ from django.core.cache.backends import db as db_cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles import pagecache
 from articles.models import Article
+from core import pagecache
 from helplines import country as helplines_country
 
 

@@ -2,6 +2,7 @@
 
 from django import template
 
+from core.pagecache import note_variant
 from helplines import country as reader_country
 from helplines.models import Country, Line
 
@@ -27,14 +28,14 @@ def most_relevant(lines, limit=2):
 def danger_now(context):
     """The "If you are in danger now" block: the reader's emergency number and
     the two most relevant current lines of their country; two queries at most.
-    It records on the request which country it showed, for the article page
-    cache (articles/pagecache.py), which keeps one page per country."""
+    It notes on the request which country it showed, for the page cache
+    (core/pagecache.py), which keeps one page per country."""
     request = context.get("request")
     choice = (
         reader_country.choose(request) if request else reader_country.Choice("", "")
     )
     if request is not None:
-        request.helpnow_country = choice.code
+        note_variant(request, "country", choice.code)
     country = lines = None
     if choice.code:
         country = Country.objects.filter(code=choice.code).first()

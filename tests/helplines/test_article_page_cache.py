@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles import pagecache
+from core import pagecache
 from helplines import country as reader_country
 from tests.factories import make_country, make_line
 
@@ -49,7 +49,7 @@ def test_made_up_regions_do_not_multiply_kept_pages(
 ):
     for region in ["XA", "XB", "XC", "QQ", "ZZ"]:
         client.get(URL, HTTP_ACCEPT_LANGUAGE=f"en-{region}")
-    assert len(pagecache._pages) == 1
+    assert pagecache.plain_pages.page_count() == 1
 
 
 def test_kept_page_says_it_varies_with_language_and_cookie(

@@ -22,10 +22,10 @@ from django.urls import resolve
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import pagecache
 from consultations import services as booking_services
 from consultations.models import Booking, CalendarFeed
 from consultations.views import SESSION_KEY
+from core import pagecache
 from core.timezones import TIME_ZONES
 from messaging.models import Message
 from specialists.models import Specialist

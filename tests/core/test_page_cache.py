@@ -150,6 +150,8 @@ def test_two_users_and_an_anonymous_visitor_never_see_each_others_pages(
         return "\n".join(seen[name])
 
     # Each user's pages carry their own Log out form and its CSRF token.
+    for name in ("alice", "bob"):
+        assert all("Log out" in page for page in seen[name]), name
     tokens = {
         name: set(
             re.findall(r'name="csrfmiddlewaretoken" value="(\w+)"', pages_of(name))

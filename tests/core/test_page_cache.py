@@ -5,7 +5,10 @@ requests share them, how the store stays bounded, conditional GETs, and
 import re
 
 import pytest
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.test import Client
+from django.utils.cache import patch_cache_control
 
 from consultations import services as booking_services
 from core import pagecache
@@ -268,3 +271,33 @@ def test_head_is_served_from_memory(client, site, django_assert_num_queries):
         response = client.head("/questions/")
 
     assert response.status_code == 200
+
+
+def private(response):
+    patch_cache_control(response, private=True, no_store=True)
+
+
+def sets_a_cookie(response):
+    response.set_cookie("chosen", "1")
+
+
+@pytest.mark.parametrize("make_personal", [private, sets_a_cookie])
+def test_a_response_that_is_private_or_sets_a_cookie_is_never_kept(
+    rf, db, make_personal
+):
+    response = HttpResponse("Someone's page")
+    make_personal(response)
+    middleware = pagecache.PageCacheMiddleware(lambda request: response)
+
+    assert middleware(rf.get("/privacy/")) is response
+
+    assert pagecache.plain_pages.page_count() == 0
+
+
+def test_a_page_that_asked_for_a_csrf_token_is_never_kept(rf, db):
+    def view(request):
+        return HttpResponse(get_token(request))
+
+    pagecache.PageCacheMiddleware(view)(rf.get("/privacy/"))
+
+    assert pagecache.plain_pages.page_count() == 0

@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 export DJANGO_DEBUG ?= true
 export EMAIL_FILE_PATH ?= $(CURDIR)/sent-emails
 
-.PHONY: run test check lint imports format bench bench-directory venv
+.PHONY: run test check lint imports format bench bench-article bench-directory venv
 
 venv: $(VENV)/.installed
 
@@ -50,9 +50,15 @@ check: lint imports
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
-# Load test under production settings (gunicorn + whitenoise, DEBUG off).
-# BENCH_SECONDS=3 makes a smoke run.
+# Every page under load beside a static file, booking throughput, slot
+# computation, directory growth and the article's weight, under production
+# settings (gunicorn + whitenoise, DEBUG off), on PostgreSQL (when installed)
+# and SQLite. BENCH_SECONDS=3 makes the smoke run. See README "Speed".
 bench: venv
+	$(BIN)/python bench/table.py
+
+# The article page beside a static file of exactly its size.
+bench-article: venv
 	$(BIN)/python bench/article_vs_static.py
 
 # Directory server time with 10,000 specialists (in-process, about 20 s).

@@ -40,9 +40,17 @@ class Result:
 
 
 def run(
-    url, *, connections, seconds, processes=1, host=None, max_requests=MAX_REQUESTS
+    url,
+    *,
+    connections,
+    seconds,
+    processes=1,
+    host=None,
+    headers=(),
+    max_requests=MAX_REQUESTS,
 ):
-    """GET `url` over `connections` connections for `seconds`; returns a Result."""
+    """GET `url` over `connections` connections for `seconds`; returns a Result.
+    `headers` are extra (name, value) pairs, e.g. a session cookie."""
     parts = urlsplit(url)
     path = parts.path or "/"
     if parts.query:
@@ -52,7 +60,8 @@ def run(
         f"Host: {host or parts.netloc}\r\n"
         "User-Agent: bench-loadgen\r\n"
         "Accept: */*\r\n"
-        "\r\n"
+        + "".join(f"{name}: {value}\r\n" for name, value in headers)
+        + "\r\n"
     ).encode("ascii")
     processes = max(1, min(processes, connections))
     shares = [

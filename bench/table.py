@@ -16,13 +16,14 @@ itself fails): public pages at least 0.25 times the static file's requests
 per second with a p99 of at most 100 ms; logged-in pages a p99 of at most
 150 ms; booking with 0 errors.
 
-Smoke run: BENCH_SECONDS below 5 (CI: BENCH_SECONDS=3) uses 1,000 specialists
-and loads the pages on the first database only (booking runs on both), so
-that the whole run stays within a few minutes; the output says so.
+Smoke run: BENCH_SECONDS below 5 (CI: BENCH_SECONDS=3) uses 1,000 specialists,
+no warm-up, and loads the pages on the first database only (booking runs on
+both), so that the whole run stays within a few minutes; the output says so.
 
 Environment:
   BENCH_SECONDS        seconds of load per page (default 10; 3 for a smoke run)
-  BENCH_WARMUP         seconds of load per page before measuring (default 1)
+  BENCH_WARMUP         seconds of load per page before measuring (default 1;
+                       0 in a smoke run)
   BENCH_WORKERS        gunicorn sync workers (default 3)
   BENCH_CONNECTIONS    concurrent connections (default 32)
   BENCH_THREADS        wrk threads / load-generator processes (default: CPUs, max 4)
@@ -114,6 +115,8 @@ class Row:
     logged_in: bool
     result: Measurement | None = None
     status: int = 200  # of one plain GET before the load; other: not loaded
+    queries: int | None = None  # bench/pagecost.py: one request, in-process
+    django_ms: float | None = None
 
 
 @dataclass
@@ -164,6 +167,8 @@ def verdict(row, static_rps):
     if row.result is None:
         return f"not loaded: HTTP {row.status}"
     result = row.result
+    if not result.requests:
+        return "missed (no answer within the run)"
     missed = []
     if row.logged_in:
         if result.p99 > LOGGED_IN_P99:
@@ -203,19 +208,26 @@ def pages_table(rows, static_rps):
     lines = []
     for row in rows:
         r = row.result
+        cost = [
+            "" if row.queries is None else row.queries,
+            "" if row.django_ms is None else f"{row.django_ms:.1f} ms",
+        ]
         if r is None:
             lines.append([row.database, row.page, "–", "–", "–", "–", "–",
-                          target_text(row), verdict(row, static_rps)])  # fmt: skip
+                          target_text(row), verdict(row, static_rps), *cost])  # fmt: skip
             continue
         shown_ratio = "" if row.page == STATIC else f"{ratio(r.rps, static_rps):.2f}"
+        # With no answer, wrk's latencies are zeros, not figures.
+        p50, p99 = (ms(r.p50), ms(r.p99)) if r.requests else ("–", "–")
         lines.append([
-            row.database, row.page, f"{r.rps:,.0f}", ms(r.p50), ms(r.p99),
+            row.database, row.page, f"{r.rps:,.0f}", p50, p99,
             r.errors, shown_ratio,
             "" if row.page == STATIC else target_text(row),
             "" if row.page == STATIC else verdict(row, static_rps),
+            *cost,
         ])  # fmt: skip
     header = ["database", "page", "requests/s", "p50", "p99", "errors",
-              "× static", "target", ""]  # fmt: skip
+              "× static", "target", "", "queries", "in Django"]  # fmt: skip
     return markdown_table(header, lines)
 
 
@@ -289,12 +301,24 @@ def run_python(url, *, seconds, connections, threads, headers=()):
     )
 
 
-def load(config, url, headers=()):
+def load(config, base_url, path, headers=()):
     drive = run_wrk if config.tool == "wrk" else run_python
     options = {"connections": config.connections, "threads": config.threads}
     if config.warmup > 0:
-        drive(url, seconds=config.warmup, headers=headers, **options)
-    return drive(url, seconds=config.seconds, headers=headers, **options)
+        drive(base_url + path, seconds=config.warmup, headers=headers, **options)
+        drain(base_url)
+    result = drive(base_url + path, seconds=config.seconds, headers=headers, **options)
+    drain(base_url)
+    return result
+
+
+def drain(base_url):
+    """Waits until gunicorn has worked through the requests the load tool left
+    behind: sync workers still answer the requests of connections closed at
+    the end of a run, and the next run would queue behind them. The listen
+    queue is first in, first out, so one fresh request answered means it is
+    empty."""
+    request(base_url, "GET", "/robots.txt")
 
 
 # --- HTTP helpers (one request per connection, as sync gunicorn does) ------------
@@ -579,11 +603,23 @@ def manage_or_fail_script(env, script, *args):
     return result.stdout
 
 
+def page_costs(site, manifest, rows):
+    """bench/pagecost.py for the rows' pages: queries and in-process time."""
+    paths = [("@" if row.logged_in else "") + row.path for row in rows]
+    output = manage_or_fail_script(
+        site.env, "bench/pagecost.py", manifest["login_email"], *paths
+    )
+    costs = json.loads(output.strip().splitlines()[-1])
+    for row, path in zip(rows, paths, strict=True):
+        row.queries, row.django_ms, _status = costs[path]
+
+
 def static_path(site):
     return site.static_url("css/site.css")
 
 
 def measure_pages(site, base_url, manifest, config, database, say):
+    """Loads each page, the static file first and (full run) last."""
     pages = [page for page in PAGES if page.name in config.pages]
     cookies = {}
     if any(page.logged_in for page in pages):
@@ -593,6 +629,7 @@ def measure_pages(site, base_url, manifest, config, database, say):
     for page in pages:
         path = page.url_path(manifest)
         rows.append(Row(database, page.name, path, page.logged_in))
+    page_costs(site, manifest, rows)
     statics = []
     for row in [static, *rows, *([] if config.smoke else [static])]:
         headers = {"Cookie": cookie_header(cookies)} if row.logged_in else {}
@@ -601,7 +638,7 @@ def measure_pages(site, base_url, manifest, config, database, say):
             say(f"  {row.page}: HTTP {row.status}, not loaded")
             continue
         say(f"  {row.page} ({row.path}) for {config.seconds:g} s")
-        result = load(config, base_url + row.path, headers=list(headers.items()))
+        result = load(config, base_url, row.path, headers=list(headers.items()))
         if row.page == STATIC:
             statics.append(result)
         row.result = result
@@ -743,7 +780,8 @@ def config_from_env():
     names = tuple(p.strip() for p in pages.split(",")) if pages else tuple(p.name for p in PAGES)  # fmt: skip
     return Config(
         seconds=seconds,
-        warmup=env_number("BENCH_WARMUP", 1.0),
+        # A smoke run's pages are warmed by their one checking request only.
+        warmup=env_number("BENCH_WARMUP", 0.0 if smoke else 1.0),
         workers=env_number("BENCH_WORKERS", 3, int),
         connections=env_number("BENCH_CONNECTIONS", 32, int),
         threads=env_number("BENCH_THREADS", max(1, min(4, os.cpu_count() or 1)), int),

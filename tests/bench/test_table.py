@@ -35,6 +35,12 @@ def test_logged_in_page_is_judged_on_p99_of_150_ms_only():
     assert table.verdict(row(logged_in=True, rps=1, p99=0.151), 1000) == "missed (p99)"
 
 
+def test_page_that_answered_nothing_within_the_run_misses_whatever_its_zeros():
+    silent = row(logged_in=True, rps=0, p50=0, p99=0)
+    assert table.verdict(silent, 1000) == "missed (no answer within the run)"
+    assert "| – | – |" in table.pages_table([silent], static_rps=1000)
+
+
 def test_page_that_did_not_answer_200_says_so_instead_of_a_verdict():
     unloaded = table.Row("SQLite", "dashboard", "/specialists/me/", True, status=302)
     assert table.verdict(unloaded, 1000) == "not loaded: HTTP 302"
@@ -44,15 +50,16 @@ def test_pages_table_is_markdown_with_ratio_target_and_verdict_per_row():
     static = table.Row("PostgreSQL", table.STATIC, "/static/x.css", False,
                        result=measured(rps=4000))  # fmt: skip
     home = table.Row("PostgreSQL", "home", "/", False,
-                     result=measured(rps=1000, p50=0.0123, p99=0.250))  # fmt: skip
+                     result=measured(rps=1000, p50=0.0123, p99=0.250),
+                     queries=7, django_ms=4.49)  # fmt: skip
     text = table.pages_table([static, home], static_rps=4000)
     lines = text.splitlines()
     assert lines[0].startswith("| database | page | requests/s | p50 | p99 |")
-    assert lines[1] == "|---|---|---|---|---|---|---|---|---|"
-    assert lines[2] == "| PostgreSQL | static file (CSS) | 4,000 | 5.0 ms | 20.0 ms | 0 |  |  |  |"  # fmt: skip
+    assert lines[1] == "|---|---|---|---|---|---|---|---|---|---|---|"
+    assert lines[2] == "| PostgreSQL | static file (CSS) | 4,000 | 5.0 ms | 20.0 ms | 0 |  |  |  |  |  |"  # fmt: skip
     assert lines[3] == (
         "| PostgreSQL | home | 1,000 | 12.3 ms | 250 ms | 0 | 0.25 | "
-        "≥ 0.25× static, p99 ≤ 100 ms | missed (p99) |"
+        "≥ 0.25× static, p99 ≤ 100 ms | missed (p99) | 7 | 4.5 ms |"
     )
 
 

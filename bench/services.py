@@ -92,7 +92,6 @@ def postgres_server(*, fsync=False):
         postgres = pwd.getpwnam("postgres")
         os.chown(folder, postgres.pw_uid, postgres.pw_gid)
     data, log = folder / "data", folder / "log"
-    started = False
     try:
         initdb = [pgbin / "initdb", "-D", data, "-A", "trust", "-U", "postgres"]
         subprocess.run(_as_postgres(initdb), check=True, capture_output=True)
@@ -112,10 +111,11 @@ def postgres_server(*, fsync=False):
                 break
             if attempt == 4:
                 raise RuntimeError(f"PostgreSQL did not start:\n{_tail(log)}")
-        started = True
         yield f"postgres://postgres@127.0.0.1:{port}/postgres"
     finally:
-        if started:
+        # Also when interrupted while starting: pg_ctl may have started it.
+        # Stopping a server that is not running only fails, harmlessly.
+        if (data / "postmaster.pid").exists():
             stop = [pgbin / "pg_ctl", "-D", data, "-m", "immediate", "-w", "stop"]
             subprocess.run(_as_postgres(stop), capture_output=True)
         shutil.rmtree(folder, ignore_errors=True)

@@ -7,6 +7,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import PlainTextField
+from core.select import CachedSelect
 from core.timezones import grouped_choices
 
 from . import slots
@@ -58,7 +59,9 @@ class TimeZoneForm(forms.Form):
     JavaScript. Invalid input falls back to `default` (the specialist's zone),
     never to an error page."""
 
-    tz = forms.ChoiceField(label=_("Show times in"), choices=grouped_choices)
+    tz = forms.ChoiceField(
+        label=_("Show times in"), choices=grouped_choices, widget=CachedSelect
+    )
 
     def time_zone(self, default="UTC"):
         return self.cleaned_data["tz"] if self.is_valid() else default

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from .pagecache import note_variant
+from .select import CachedSelect
 
 # "Factory" and "localtime" are not places: no one lives there.
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
@@ -120,7 +121,7 @@ class TimeZoneField(forms.CharField):
     the grouped zones. The model's validate_time_zone refuses anything else,
     so a forged value gets its message."""
 
-    widget = forms.Select
+    widget = CachedSelect
 
     def __init__(self, *, empty_label=None, **kwargs):
         super().__init__(**kwargs)

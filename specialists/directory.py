@@ -18,6 +18,7 @@ from django_countries import countries
 from core.listing import FilterForm, LookupChoiceField, filtered_page
 from core.models import Topic
 from core.pagecache import public_page
+from core.select import CachedSelect
 
 from .models import Language, Specialist
 
@@ -52,7 +53,7 @@ class DirectoryFilterForm(FilterForm):
         ],
     )
     free = forms.BooleanField(label=_("Offers a free consultation"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=CachedSelect)
     city = forms.CharField(label=_("City"), required=False, max_length=100)
     sort = forms.ChoiceField(
         label=_("Sort by"),

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import formfield
+from core.select import CachedSelect
 from core.timezones import TimeZoneField, grouped_choices
 
 from .models import Specialist
@@ -44,6 +45,7 @@ class SpecialistForm(forms.ModelForm):
         field_classes = {"time_zone": TimeZoneField}
         formfield_callback = formfield
         widgets = {
+            "country": CachedSelect,
             "topics": forms.CheckboxSelectMultiple,
             "approaches": forms.CheckboxSelectMultiple,
             "languages": forms.CheckboxSelectMultiple,

@@ -79,9 +79,10 @@ class DirectoryFilterForm(FilterForm):
 def filter_specialists(specialists, filters):
     """`specialists` (annotated with_next_free) narrowed by a
     DirectoryFilterForm's cleaned_data."""
-    # Every word must appear somewhere: "anxiety berlin" finds the specialist
-    # whose headline says one and whose city is the other.
-    specialists = specialists.matching_words(filters.get("q", ""))
+    # Every word must begin a word somewhere: "anx berlin" finds the
+    # specialist whose bio says anxiety and whose city is Berlin.
+    text = filters.get("q", "")
+    specialists = specialists.matching_words(text)
     if topic := filters.get("topic"):
         specialists = specialists.filter(topics=topic)
     if language := filters.get("language"):
@@ -96,7 +97,7 @@ def filter_specialists(specialists, filters):
         specialists = specialists.filter(city__istartswith=city)
     if filters.get("sort") == "soonest":
         return specialists.soonest_first()
-    return specialists.featured_first()
+    return specialists.ranked_for(text).featured_first()
 
 
 @public_page(query=[*DirectoryFilterForm.base_fields, "page"])

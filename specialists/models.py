@@ -1,5 +1,4 @@
 import re
-import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,21 +14,9 @@ from core.markdown import BIO_MAX_LENGTH, render_markdown, validate_markdown
 from core.models import Topic
 from core.timezones import validate_time_zone
 
+from . import search
+
 CURRENCIES = ["AUD", "CAD", "CHF", "CZK", "DKK", "EUR", "GBP", "INR", "NOK", "PLN", "SEK", "USD"]  # fmt: skip
-
-
-# Letters that Unicode does not decompose into a base letter and an accent.
-_UNDECOMPOSED = str.maketrans(
-    {"ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
-)
-
-
-def fold(text):
-    """`text` for matching what people type: no case and no accents, so
-    "lodz", "ŁÓDŹ" and "Łódź" are one word. Done in Python, because SQLite's
-    LIKE folds only ASCII letters and PostgreSQL's unaccent is an extension."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 validate_https_url = URLValidator(
@@ -93,12 +80,14 @@ class SpecialistQuerySet(models.QuerySet):
         return self.filter(user=user)
 
     def matching_words(self, text):
-        """Profiles where every word of `text` appears, in any field the
-        search covers, whatever the case or accents."""
-        specialists = self
-        for word in fold(text).split():
-            specialists = specialists.filter(search_text__contains=word)
-        return specialists
+        """Profiles where every word of `text` begins a word of any field the
+        search covers, whatever the case or accents (specialists/search.py)."""
+        return search.matching(self, text)
+
+    def ranked_for(self, text):
+        """Annotated with `search_rank` for `text` on PostgreSQL; as they are
+        on SQLite, which has no rank."""
+        return search.ranked(self, text)
 
     def refresh_search_text(self):
         """Rebuilds the search text of these profiles (after a topic, approach
@@ -144,11 +133,15 @@ class SpecialistQuerySet(models.QuerySet):
         )
 
     def featured_first(self, now=None):
-        """Bookable specialists first, then by name."""
+        """Bookable specialists first, then by name; the best matches of a
+        text search first when ranked_for() ranked them."""
         unbookable = models.ExpressionWrapper(
             models.Q(next_free__isnull=True), output_field=models.BooleanField()
         )
-        return self.with_next_free(now).order_by(unbookable, "display_name", "pk")
+        order = [unbookable, "display_name", "pk"]
+        if "search_rank" in self.query.annotations:
+            order.insert(0, models.F("search_rank").desc())
+        return self.with_next_free(now).order_by(*order)
 
     def soonest_first(self, now=None):
         """The specialist with the earliest free slot first; the unbookable last."""
@@ -319,7 +312,9 @@ class Specialist(models.Model):
         _("email me when a message waits"), default=True
     )
     # The directory's text search looks only here (SEARCHED_FIELDS and the
-    # related names, folded). Kept up to date by save() and by signals.py.
+    # related names, as search.search_words()). Kept up to date by save() and
+    # by signals.py. On PostgreSQL a stored column `search_vector` (migration
+    # 0010, unknown to Django) follows it.
     search_text = models.TextField(blank=True, editable=False)
 
     objects = SpecialistQuerySet.as_manager()
@@ -361,7 +356,7 @@ class Specialist(models.Model):
         if self.pk:
             for related in (self.topics, self.approaches, self.languages):
                 parts.extend(item.name for item in related.all())
-        return fold(" ".join(parts))
+        return " ".join(search.search_words(" ".join(parts)))
 
     @property
     def is_public(self):

@@ -413,9 +413,7 @@ def test_text_search_follows_edits_of_the_profile(client, languages):
 def test_migration_fills_the_search_text_of_existing_profiles(db, topics):
     from django.apps import apps
 
-    migration = importlib.import_module(
-        "specialists.migrations.0003_specialist_search_text"
-    )
+    migration = importlib.import_module("specialists.migrations.0010_search_words")
     anna = make_specialist(city="Łódź", country="PL", topics=[topics["trauma"]])
     Specialist.objects.update(search_text="")
 

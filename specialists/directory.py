@@ -1,15 +1,22 @@
 """The public directory: approved specialists, filtered through a plain GET form.
 
 Query budget (anonymous visitor, whatever the filters, order and page): topic
-options, language options, the count, the page's rows, and one prefetch each
-for the cards' topics and languages: six. Whether a specialist can be booked
-now, and when next, is a subquery of the rows' query over FreeSlot. The country options come from
-django-countries, not the database, and the topic and language filters are
-checked against the options already loaded (a ModelChoiceField would query
-again to validate, and again to render its options).
+options, language options, the count (capped at COUNT_LIMIT), the page's rows,
+and one prefetch each for the cards' topics and languages: six. A page that
+holds the last bookable specialists and the first of the others reads both
+lists (seven); a page past every bookable one also counts them (eight).
+Whether a specialist can be booked now, and when next, is a subquery of the
+rows' query over FreeSlot. The country options come from django-countries,
+not the database, and the topic and language filters are checked against the
+options already loaded (a ModelChoiceField would query again to validate, and
+again to render its options).
+
+The cost of a page does not grow with the directory (bench/directory.py
+prints it at 1,000, 10,000 and 100,000 specialists): see DirectoryResults.
 """
 
 from django import forms
+from django.db.models import Q, prefetch_related_objects
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +30,9 @@ from core.select import CachedSelect
 from .models import Language, Specialist
 
 PER_PAGE = 20
+# Beyond this many matches the directory says "more than 2,000" and offers
+# the first 100 pages: a filter narrows the list faster than paging does.
+COUNT_LIMIT = 2000
 
 # The `format` filter's values, and the field that offers each.
 FORMAT_FIELDS = {
@@ -78,7 +88,7 @@ class DirectoryFilterForm(FilterForm):
 
 def filter_specialists(specialists, filters):
     """`specialists` (annotated with_next_free) narrowed by a
-    DirectoryFilterForm's cleaned_data."""
+    DirectoryFilterForm's cleaned_data, as DirectoryResults in page order."""
     # Every word must begin a word somewhere: "anx berlin" finds the
     # specialist whose bio says anxiety and whose city is Berlin.
     text = filters.get("q", "")
@@ -96,8 +106,61 @@ def filter_specialists(specialists, filters):
     if city := filters.get("city"):
         specialists = specialists.filter(city__istartswith=city)
     if filters.get("sort") == "soonest":
-        return specialists.soonest_first()
-    return specialists.ranked_for(text).featured_first()
+        return DirectoryResults(specialists.soonest_first())
+    if filters.get("free"):  # all bookable: featured first is by name
+        return DirectoryResults(specialists.order_by("display_name", "pk"))
+    ranked = specialists.ranked_for(text)
+    if "search_rank" in ranked.query.annotations:
+        return DirectoryResults(ranked.featured_first())
+    return DirectoryResults.featured_first(specialists)
+
+
+class DirectoryResults:
+    """The directory's matches in page order, for a Paginator, at a cost that
+    does not grow with the size of the directory (bench/directory.py):
+
+    - The count stops at COUNT_LIMIT: counting every row of a large directory
+      cost as much as the rest of the page, and nobody reads 100 pages.
+    - Featured first (bookable now, then the rest, each by name) is read as
+      two lists in name order, which the database walks along an index and
+      stops after the page: ordering by "bookable now" itself would compute
+      it for every match before it could pick twenty.
+    """
+
+    def __init__(self, matches, *, bookable=None, others=None):
+        # Either `matches` in page order, or unordered with the two lists.
+        self.matches, self.bookable, self.others = matches, bookable, others
+        self.is_capped = False
+
+    @classmethod
+    def featured_first(cls, matches):
+        bookable = Q(offers_free_consultation=True, next_free__isnull=False)
+        by_name = ("display_name", "pk")
+        return cls(
+            matches,
+            bookable=matches.filter(bookable).order_by(*by_name),
+            others=matches.exclude(bookable).order_by(*by_name),
+        )
+
+    def count(self):
+        found = self.matches.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        self.is_capped = found > COUNT_LIMIT
+        return min(found, COUNT_LIMIT)
+
+    def __getitem__(self, page):
+        start, stop = page.start, page.stop
+        if self.bookable is None:
+            rows = list(self.matches[start:stop])
+        else:
+            rows = list(self.bookable[start:stop])
+            if len(rows) < stop - start:
+                if rows or start == 0:
+                    bookable = start + len(rows)
+                else:  # the page starts past the bookable ones: how many are there?
+                    bookable = self.bookable.values("pk")[:start].count()
+                rows += self.others[max(0, start - bookable) : stop - bookable]
+        prefetch_related_objects(rows, "topics", "languages")
+        return rows
 
 
 @public_page(query=[*DirectoryFilterForm.base_fields, "page"])
@@ -107,7 +170,6 @@ def directory(request):
         .with_next_free(timezone.now())
         # The cards never show the long texts.
         .defer("bio", "bio_html", "qualifications", "review_note", "search_text")
-        .prefetch_related("topics", "languages")
     )
     form, page, filter_params = filtered_page(
         request,

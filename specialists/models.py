@@ -329,6 +329,16 @@ class Specialist(models.Model):
                 fields=["status", "-offers_free_consultation", "display_name"],
                 name="specialist_directory_idx",
             ),
+            # The directory's specialists who cannot be booked now, by name
+            # (specialists.directory.DirectoryResults), and page 50 of them.
+            models.Index(
+                fields=["status", "display_name", "id"], name="specialist_by_name_idx"
+            ),
+            # The directory's country filter.
+            models.Index(
+                fields=["status", "country", "display_name"],
+                name="specialist_country_idx",
+            ),
         ]
 
     def __str__(self):

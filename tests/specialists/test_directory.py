@@ -562,3 +562,60 @@ def test_query_count_is_at_most_six_and_the_same_for_1_and_10000_specialists(
 
     assert query_counts() == with_one, with_one
     assert len(card_names(client.get(QUERY_COUNT_URLS[1]))) == 20
+
+
+# --- featured first, read as two lists; the capped count ---------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "expected", "max_queries"),
+    [
+        # 25 bookable (B..), then 10 who cannot be booked (U..), 20 a page.
+        (1, [f"B{n:02}" for n in range(20)], 6),
+        (2, [f"B{n:02}" for n in range(20, 25)] + [f"U{n:02}" for n in range(10)], 7),
+    ],
+)
+def test_bookable_first_then_the_others_across_a_page_boundary(
+    client, db, page, expected, max_queries, django_assert_max_num_queries
+):
+    for n in range(10):
+        make_specialist(display_name=f"U{n:02}", offers_free_consultation=False)
+    for n in range(25):
+        make_bookable_specialist(display_name=f"B{n:02}", windows=EVERY_DAY)
+
+    with django_assert_max_num_queries(max_queries):
+        response = client.get(f"/specialists/?page={page}")
+
+    assert card_names(response) == expected
+
+
+def test_a_page_past_every_bookable_specialist_counts_them_once(
+    client, db, django_assert_max_num_queries
+):
+    make_bookable_specialist(display_name="Bea Bookable", windows=EVERY_DAY)
+    for n in range(45):
+        make_specialist(display_name=f"U{n:02}", offers_free_consultation=False)
+
+    with django_assert_max_num_queries(8):
+        response = client.get("/specialists/?page=3")
+
+    # Page 3 holds matches 41 to 46: the others from their 40th on.
+    assert card_names(response) == [f"U{n:02}" for n in range(39, 45)]
+
+
+def test_the_count_stops_at_its_limit_and_the_pages_with_it(client, db, monkeypatch):
+    monkeypatch.setattr("specialists.directory.COUNT_LIMIT", 30)
+    for n in range(45):
+        make_specialist(display_name=f"Person {n:02}")
+
+    first = client.get("/specialists/")
+    beyond = client.get("/specialists/?page=3")
+
+    assert "More than 30 specialists" in first.content.decode()
+    assert first.context["page_obj"].paginator.num_pages == 2
+    assert beyond.context["page_obj"].number == 2  # the last page there is
+    assert card_names(beyond) == [f"Person {n:02}" for n in range(20, 30)]
+    exact = client.get("/specialists/?q=person")  # 45 matches, counted to 31
+    assert "More than 30 specialists" in exact.content.decode()
+    monkeypatch.setattr("specialists.directory.COUNT_LIMIT", 45)
+    assert "45 specialists" in client.get("/specialists/").content.decode()

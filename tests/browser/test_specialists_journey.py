@@ -245,6 +245,29 @@ def test_directory_filters_and_opens_profiles_without_javascript(
     expect(page.locator(".profile-header .badge")).to_have_text([FREE_PROFILE_BADGE])
 
 
+def test_visitor_searches_by_words_without_their_accents(
+    page, axe, live_server, directory
+):
+    add_specialist(
+        display_name="Zoë Żak",
+        headline="Psychotherapist",
+        offers_free_consultation=False,
+        city="Łódź",
+        country="PL",
+    )
+    page.goto(live_server.url + "/specialists/")
+    form = page.get_by_role("search", name="Filter specialists")
+    # Word beginnings, any case, no accents; punctuation is no part of a word.
+    form.get_by_label("Name or keyword").fill("ZOE lodz: (psycho")
+    form.get_by_role("button", name="Search").click()
+
+    expect(page).to_have_url(re.compile(r"[?&]q=ZOE"))
+    expect(card_names(page)).to_have_text(["Zoë Żak"])
+    expect(page.get_by_text("1 specialist", exact=True)).to_be_visible()
+    expect(form.get_by_label("Name or keyword")).to_have_value("ZOE lodz: (psycho")
+    axe(page)
+
+
 def test_pending_profile_is_not_public(page, live_server, directory):
     url = f"{live_server.url}/specialists/pia-pending/"
     page.watch.expect_error_status(url, 404)

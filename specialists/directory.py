@@ -2,9 +2,10 @@
 
 Query budget (anonymous visitor, whatever the filters, order and page): topic
 options, language options, the count (capped at COUNT_LIMIT), the page's rows,
-and one prefetch each for the cards' topics and languages: six. A page that
-holds the last bookable specialists and the first of the others reads both
-lists (seven); a page past every bookable one also counts them (eight).
+and one prefetch each for the cards' topics and languages: six. Past the
+count's limit, a page that holds the last bookable specialists and the first
+of the others reads both lists (seven), and a page past every bookable one
+also counts them (eight); see DirectoryResults.
 Whether a specialist can be booked now, and when next, is a subquery of the
 rows' query over FreeSlot. The country options come from django-countries,
 not the database, and the topic and language filters are checked against the
@@ -121,15 +122,18 @@ class DirectoryResults:
 
     - The count stops at COUNT_LIMIT: counting every row of a large directory
       cost as much as the rest of the page, and nobody reads 100 pages.
-    - Featured first (bookable now, then the rest, each by name) is read as
-      two lists in name order, which the database walks along an index and
-      stops after the page: ordering by "bookable now" itself would compute
-      it for every match before it could pick twenty.
+    - Featured first (bookable now, then the others, each by name): up to
+      COUNT_LIMIT matches, one query that computes "bookable now" for each and
+      sorts them. Beyond, two lists in name order, which the database walks
+      along an index and leaves after the page: a sort by "bookable now" would
+      compute it for every one of 100,000 specialists to pick twenty.
     """
 
-    def __init__(self, matches, *, bookable=None, others=None):
-        # Either `matches` in page order, or unordered with the two lists.
-        self.matches, self.bookable, self.others = matches, bookable, others
+    def __init__(self, in_order, *, bookable=None, others=None):
+        # `in_order`: the matches in page order (not `ordered`: Paginator
+        # would take it for QuerySet.ordered and evaluate it); `bookable` and `others`: the
+        # same as two lists, read instead once the count reaches its limit.
+        self.in_order, self.bookable, self.others = in_order, bookable, others
         self.is_capped = False
 
     @classmethod
@@ -137,20 +141,20 @@ class DirectoryResults:
         bookable = Q(offers_free_consultation=True, next_free__isnull=False)
         by_name = ("display_name", "pk")
         return cls(
-            matches,
+            matches.featured_first(),
             bookable=matches.filter(bookable).order_by(*by_name),
             others=matches.exclude(bookable).order_by(*by_name),
         )
 
     def count(self):
-        found = self.matches.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        found = self.in_order.order_by().values("pk")[: COUNT_LIMIT + 1].count()
         self.is_capped = found > COUNT_LIMIT
         return min(found, COUNT_LIMIT)
 
     def __getitem__(self, page):
         start, stop = page.start, page.stop
-        if self.bookable is None:
-            rows = list(self.matches[start:stop])
+        if not self.is_capped or self.bookable is None:
+            rows = list(self.in_order[start:stop])
         else:
             rows = list(self.bookable[start:stop])
             if len(rows) < stop - start:

@@ -572,12 +572,15 @@ def test_query_count_is_at_most_six_and_the_same_for_1_and_10000_specialists(
     [
         # 25 bookable (B..), then 10 who cannot be booked (U..), 20 a page.
         (1, [f"B{n:02}" for n in range(20)], 6),
-        (2, [f"B{n:02}" for n in range(20, 25)] + [f"U{n:02}" for n in range(10)], 7),
+        # Page 2 ends at the count's limit, 30.
+        (2, [f"B{n:02}" for n in range(20, 25)] + [f"U{n:02}" for n in range(5)], 7),
     ],
 )
 def test_bookable_first_then_the_others_across_a_page_boundary(
-    client, db, page, expected, max_queries, django_assert_max_num_queries
+    client, db, page, expected, max_queries, django_assert_max_num_queries, monkeypatch
 ):
+    # Past the count's limit the two lists are read one after the other.
+    monkeypatch.setattr("specialists.directory.COUNT_LIMIT", 30)
     for n in range(10):
         make_specialist(display_name=f"U{n:02}", offers_free_consultation=False)
     for n in range(25):
@@ -590,8 +593,9 @@ def test_bookable_first_then_the_others_across_a_page_boundary(
 
 
 def test_a_page_past_every_bookable_specialist_counts_them_once(
-    client, db, django_assert_max_num_queries
+    client, db, django_assert_max_num_queries, monkeypatch
 ):
+    monkeypatch.setattr("specialists.directory.COUNT_LIMIT", 45)
     make_bookable_specialist(display_name="Bea Bookable", windows=EVERY_DAY)
     for n in range(45):
         make_specialist(display_name=f"U{n:02}", offers_free_consultation=False)
@@ -599,8 +603,8 @@ def test_a_page_past_every_bookable_specialist_counts_them_once(
     with django_assert_max_num_queries(8):
         response = client.get("/specialists/?page=3")
 
-    # Page 3 holds matches 41 to 46: the others from their 40th on.
-    assert card_names(response) == [f"U{n:02}" for n in range(39, 45)]
+    # Page 3 holds matches 41 to 45 (the limit): the others' 40th to 44th.
+    assert card_names(response) == [f"U{n:02}" for n in range(39, 44)]
 
 
 def test_the_count_stops_at_its_limit_and_the_pages_with_it(client, db, monkeypatch):

@@ -61,6 +61,7 @@ bench: venv
 bench-article: venv
 	$(BIN)/python bench/article_vs_static.py
 
-# Directory server time with 10,000 specialists (in-process, about 20 s).
+# Directory server time at 1,000 / 10,000 / 100,000 specialists, side by side
+# (in-process, cold; several minutes: BENCH_DIRECTORY_SIZES=1000,10000 is quicker).
 bench-directory: venv
 	$(BIN)/python bench/directory.py

@@ -1,6 +1,7 @@
 """Profile photos: thumbnails for each slot, files removed with their rows,
 and no metadata in anything stored."""
 
+import functools
 import io
 
 import pytest
@@ -326,7 +327,10 @@ def gps_exif():
     return exif
 
 
+@functools.cache
 def srgb_profile():
+    # Made once: LittleCMS stamps the time of creation, to the second, into the
+    # profile's header, so two profiles made a second apart differ.
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 

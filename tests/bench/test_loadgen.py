@@ -2,6 +2,7 @@
 the logged-in pages need the session cookie."""
 
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bench import loadgen
@@ -25,12 +26,16 @@ def test_load_generator_sends_the_extra_headers_on_every_request():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        result = loadgen.run(
-            f"http://127.0.0.1:{server.server_port}/page/",
-            connections=1,
-            seconds=0.5,
-            headers=[("Cookie", "__Host-sessionid=abc")],
-        )
+        # In a thread of its own: the browser tests' Playwright keeps an event
+        # loop running in this one, where asyncio.run() refuses to start.
+        with ThreadPoolExecutor(1) as pool:
+            result = pool.submit(
+                loadgen.run,
+                f"http://127.0.0.1:{server.server_port}/page/",
+                connections=1,
+                seconds=0.5,
+                headers=[("Cookie", "__Host-sessionid=abc")],
+            ).result()
     finally:
         server.shutdown()
         server.server_close()

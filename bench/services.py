@@ -51,7 +51,9 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def _wait_for_port(port, process, log_path, timeout=30):
+def wait_for_port(port, process, log_path, timeout=30):
+    """Returns once something listens on the loopback `port`; raises, with the
+    end of the server's log, if `process` exits or `timeout` passes first."""
     deadline = time.monotonic() + timeout
     while True:
         if process is not None and process.poll() is not None:
@@ -60,8 +62,20 @@ def _wait_for_port(port, process, log_path, timeout=30):
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return
         if time.monotonic() > deadline:
-            raise RuntimeError(f"server did not listen within {timeout} s")
+            raise RuntimeError(
+                f"server did not listen within {timeout} s:\n{_tail(log_path)}"
+            )
         time.sleep(0.05)
+
+
+def terminate(process, timeout=10):
+    """SIGTERM, then SIGKILL if the process has not exited within `timeout`."""
+    process.terminate()
+    try:
+        process.wait(timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _tail(path):
@@ -142,13 +156,8 @@ def redis_server():
         command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=None
     )
     try:
-        _wait_for_port(port, server, log)
+        wait_for_port(port, server, log)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        terminate(server)
         shutil.rmtree(folder, ignore_errors=True)

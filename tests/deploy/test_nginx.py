@@ -20,7 +20,6 @@ import re
 import socket
 import ssl
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -36,7 +35,7 @@ from bench.prodsite import (
     gunicorn_server,
     prepare_site,
 )
-from bench.services import free_port
+from bench.services import free_port, terminate, wait_for_port
 
 NGINX = "/usr/sbin/nginx"
 HOST = "example.org"
@@ -168,24 +167,10 @@ def nginx_server(folder, *, app_port, media_root, startup_timeout=10):
         command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=None
     )
     try:
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"nginx exited:\n{error_log.read_text()}")
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", https_port), 1).close()
-                break
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"nginx did not listen:\n{error_log.read_text()}")
-            time.sleep(0.05)
+        wait_for_port(https_port, server, error_log, startup_timeout)
         yield http_port, https_port
     finally:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        terminate(server)
 
 
 @dataclasses.dataclass

@@ -76,3 +76,13 @@ def parse_html(content):
     builder.feed(content)
     builder.close()
     return builder.root
+
+
+def card_names(response):
+    """The names on a directory page's specialist cards, in page order."""
+    assert response.status_code == 200
+    page = parse_html(response.content)
+    return [
+        card.find("h2").text.strip()
+        for card in page.find_all("article", class_="specialist-card")
+    ]

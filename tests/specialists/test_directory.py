@@ -19,7 +19,7 @@ from tests.factories import (
     make_specialist,
     unique_number,
 )
-from tests.html import parse_html
+from tests.html import card_names, parse_html
 
 
 @pytest.fixture(autouse=True)
@@ -29,16 +29,6 @@ def media_in_tmp(settings, tmp_path):
 
 # Free consultations every day, 09:00-17:00 in the specialist's zone.
 EVERY_DAY = [(weekday, "09:00", "17:00") for weekday in range(7)]
-
-
-def card_names(response):
-    """The names on the cards, in page order."""
-    assert response.status_code == 200
-    page = parse_html(response.content)
-    return [
-        card.find("h2").text.strip()
-        for card in page.find_all("article", class_="specialist-card")
-    ]
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.db import connection
 
 from specialists.search import search_words
 from tests.factories import make_specialist
-from tests.html import parse_html
+from tests.html import card_names
 
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's full-text search"
@@ -15,13 +15,7 @@ on_postgresql = pytest.mark.skipif(
 
 
 def found(client, query):
-    response = client.get("/specialists/", {"q": query})
-    assert response.status_code == 200
-    page = parse_html(response.content)
-    return [
-        card.find("h2").text.strip()
-        for card in page.find_all("article", class_="specialist-card")
-    ]
+    return card_names(client.get("/specialists/", {"q": query}))
 
 
 @pytest.fixture
